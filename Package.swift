@@ -1,0 +1,76 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Strict settings, declared once and applied to every Swift target below (STYLE.md §5).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "syspro-bq",
+    products: [
+        .executable(name: "syspro-bq", targets: ["syspro-bq"]),
+        .executable(name: "syspro-sim", targets: ["syspro-sim"]),
+        .executable(name: "fake-bigquery", targets: ["fake-bigquery"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Thin system-library wrappers: module.modulemap + shim.h only (STYLE.md §11).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Shared primitives: HTTP over libcurl, gzip over zlib, crypto over libcrypto, durable files, errors.
+        .target(name: "Common", dependencies: ["CZlib", "CCurl", "CCrypto", log]),
+        // The on-disk staging log. Knows nothing of SYSPRO or BigQuery.
+        .target(name: "SegmentLog", dependencies: ["Common", "CZlib", "CCurl", "CCrypto", log]),
+        // SYSPRO clients (OData, e.net) and the entity catalog.
+        .target(name: "Extract", dependencies: ["Common", "CZlib", "CCurl", "CCrypto", log]),
+        // Runs an extract into the staging log: rows to segments, watermarks, dedup index.
+        .target(name: "Stage", dependencies: ["Common", "SegmentLog", "Extract", "CZlib", "CCurl", "CCrypto", log]),
+        // BigQuery clients, OAuth, insertAll, load jobs, the load journal. Reads the log through SegmentLog only.
+        .target(name: "Load", dependencies: ["Common", "SegmentLog", "CZlib", "CCurl", "CCrypto", log]),
+        // A small blocking HTTP/1.1 server with byte-level fault injection, for the simulator and fakes.
+        .target(name: "LocalServer", dependencies: [log]),
+
+        .executableTarget(
+            name: "syspro-bq",
+            dependencies: [
+                "Common", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+            ]
+        ),
+        .executableTarget(
+            name: "syspro-sim",
+            dependencies: ["LocalServer", "Common", "Extract", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+        ),
+        .executableTarget(
+            name: "fake-bigquery",
+            dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+        ),
+
+        .testTarget(name: "CommonTests", dependencies: ["Common", "LocalServer", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(name: "SegmentLogTests", dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(
+            name: "StageTests",
+            dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto"]
+        ),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
+        .testTarget(name: "CLITests", dependencies: ["Common"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: strictSettings)
+    target.swiftSettings = settings
+}

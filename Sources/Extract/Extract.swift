@@ -1,0 +1,2 @@
+/// The Extract module. See docs/architecture.md for what it owns.
+public enum ExtractModule {}

@@ -1,0 +1,2 @@
+/// The Load module. See docs/architecture.md for what it owns.
+public enum LoadModule {}

@@ -1,0 +1,2 @@
+/// The LocalServer module. See docs/architecture.md for what it owns.
+public enum LocalServerModule {}

@@ -1,0 +1,2 @@
+/// The SegmentLog module. See docs/architecture.md for what it owns.
+public enum SegmentLogModule {}

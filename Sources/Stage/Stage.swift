@@ -1,0 +1,2 @@
+/// The Stage module. See docs/architecture.md for what it owns.
+public enum StageModule {}

@@ -1,0 +1,1 @@
+// Tests for this target are added with the target's code.
