@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "syspro-sim",
-            dependencies: ["LocalServer", "Common", "Extract", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+            dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
         ),
         .executableTarget(
             name: "fake-bigquery",
