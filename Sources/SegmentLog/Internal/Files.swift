@@ -1,4 +1,5 @@
 internal import Common
+
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Musl)
@@ -10,9 +11,14 @@ internal import Musl
 /// Every mode is 0700 for directories and 0600 for files (docs/staging-format.md §1).
 enum Files {
     static func fail(_ call: String, _ path: String, _ code: Int32 = errno) -> SysproBQError {
-        let disposition: SysproBQError.Disposition = code == ENOSPC || code == EIO || code == EROFS ? .needsHuman : .retryable
+        let disposition: SysproBQError.Disposition =
+            code == ENOSPC || code == EIO || code == EROFS ? .needsHuman : .retryable
         return SysproBQError(
-            .fileSystem, "\(call) failed for \(path)", cause: .errno(code, call: call), disposition: disposition)
+            .fileSystem,
+            "\(call) failed for \(path)",
+            cause: .errno(code, call: call),
+            disposition: disposition
+        )
     }
 
     /// Creates a new file (it must not exist) for writing.
@@ -240,9 +246,12 @@ final class DirectoryLock {
             _ = Glibc.close(fd)
             let text = got > 0 ? String(decoding: holder[0..<got], as: UTF8.self) : "unknown"
             throw SysproBQError(
-                .locked, "\(path) is held by another process (\(text))",
+                .locked,
+                "\(path) is held by another process (\(text))",
                 remedy: "Wait for the other run to finish; two writers must never share a stream.",
-                cause: .errno(code, call: "flock"), disposition: .retryable)
+                cause: .errno(code, call: "flock"),
+                disposition: .retryable
+            )
         }
         let text = Array("pid \(getpid())".utf8)
         _ = ftruncate(fd, 0)
