@@ -149,3 +149,24 @@ import Testing
         }
     }
 }
+
+@Suite struct LoadJournalFaultTests {
+    /// A failed append leaves a partial line; the next append acknowledges it and the journal stays readable.
+    @Test func failedAppendIsRepairedByTheNextOne() throws {
+        let staging = try TestStaging()
+        let journal = LoadJournal(log: staging.log, stream: staging.stream)
+        let appender = try journal.openAppender()
+        defer { SystemCallFaults.reset() }
+        try appender.append(LoadJournalTests.ack(1, 0, 5))
+        SystemCallFaults.limitWrites(toBytes: 10, times: 1)
+        SystemCallFaults.inject(call: "write", errno: EIO, after: 1)
+        #expect(throws: SysproBQError.self) { try appender.append(LoadJournalTests.ack(1, 5, 5)) }
+        SystemCallFaults.reset()
+        #expect(try journal.contents().tornTail?.length == 10)
+        try appender.append(LoadJournalTests.ack(1, 5, 5))
+        try appender.close()
+        let contents = try journal.contents()
+        #expect(contents.tornTail == nil)
+        #expect(try journal.progress(1) == [0..<10])
+    }
+}
