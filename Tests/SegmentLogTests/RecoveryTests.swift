@@ -85,6 +85,7 @@ import Testing
     }
 
     static let sealFaults: [Fault] = [
+        Fault(call: "write", errno: ENOSPC, after: 0, label: "last block write ENOSPC"),
         Fault(call: "fsync", errno: EIO, after: 0, label: "segment fsync EIO"),
         Fault(call: "close", errno: EIO, after: 0, label: "segment close EIO"),
         Fault(call: "open", errno: ENOSPC, after: 0, label: "manifest create ENOSPC"),
