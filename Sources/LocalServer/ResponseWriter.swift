@@ -97,14 +97,27 @@ public final class ResponseWriter {
 
     /// Declares the full `Content-Length`, sends only the first `deliver` body bytes, then closes.
     ///
-    /// The client sees a short body: curl reports `CURLE_PARTIAL_FILE` (18).
-    public func sendTruncated(status: Int, headers: [(String, String)] = [], body: [UInt8], deliver: Int) {
+    /// The client sees a short body: curl reports `CURLE_PARTIAL_FILE` (18). With `reset`, the
+    /// connection ends with a TCP RST instead of a FIN (the client sees ECONNRESET mid-body).
+    public func sendTruncated(
+        status: Int,
+        headers: [(String, String)] = [],
+        body: [UInt8],
+        deliver: Int,
+        reset: Bool = false
+    ) {
         guard state == .idle else { return }
         var out = head(status: status, headers: headers, framing: ("Content-Length", String(body.count)), close: true)
         out += body.prefix(max(0, min(deliver, body.count)))
         statusSent = status
         _ = SocketCalls.sendAll(fd, out)
-        closeGracefully()
+        if reset {
+            // Give the peer a moment to read the prefix before the RST discards its receive queue.
+            usleep(50_000)
+            resetConnection()
+        } else {
+            closeGracefully()
+        }
     }
 
     /// Sends `bytes` exactly as given (no status line is added), then closes the connection.
