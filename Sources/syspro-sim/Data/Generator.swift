@@ -62,10 +62,15 @@ struct Generator {
         }
     }
 
+    /// PO numbers: zero-filled to 15 (`000000000150802`) or, for every fourth, a leading space
+    /// and five digits (`' 00003'`); numbers from 100000 on (new POs in `advance`) use the upper
+    /// half of the five-digit range so they never collide with generated ones.
     static func purchaseOrderKey(_ i: Int) -> String {
-        i % 4 == 3
-            ? " " + String(repeating: "0", count: max(0, 5 - String(i % 100_000).count)) + String(i % 100_000)
-            : String(repeating: "0", count: 15 - String(150_000 + i).count) + String(150_000 + i)
+        guard i % 4 == 3 else {
+            return String(repeating: "0", count: 15 - String(150_000 + i).count) + String(150_000 + i)
+        }
+        let short = i % 50_000 + (i >= 100_000 ? 50_000 : 0)
+        return " " + String(repeating: "0", count: max(0, 5 - String(short).count)) + String(short)
     }
 
     func glCodes() -> [(code: String, type: String)] {
