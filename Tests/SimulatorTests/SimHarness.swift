@@ -49,6 +49,19 @@ final class SimHarness {
 
     /// Sends one request on a fresh connection and reads the whole response (Connection: close).
     func request(_ method: String = "GET", _ target: String, auth: Bool = true, timeout: Int = 10) throws -> Response {
+        try Self.request(port: port, method, target, auth: auth, timeout: timeout)
+    }
+
+    /// Sends one request to `port` on 127.0.0.1; a read timeout or reset ends the body early.
+    static func request(
+        port: UInt16,
+        _ method: String = "GET",
+        _ target: String,
+        auth: Bool = true,
+        timeout: Int = 10
+    )
+        throws -> Response
+    {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
