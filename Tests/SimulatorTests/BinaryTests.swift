@@ -3,8 +3,9 @@ import Testing
 
 /// The built `syspro-sim` next to the test bundle (`.build/<triple>/debug/`), if present.
 let simulatorBinary: URL? = {
-    let dir = Bundle.main.bundleURL.deletingLastPathComponent()
-    for candidate in [dir, dir.deletingLastPathComponent()] {
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let dir = executable.deletingLastPathComponent()
+    for candidate in [dir, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
         let url = candidate.appendingPathComponent("syspro-sim")
         if FileManager.default.isExecutableFile(atPath: url.path) { return url }
     }
