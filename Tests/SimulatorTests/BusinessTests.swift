@@ -95,3 +95,33 @@ import Testing
         for t in ["A", "L", "C", "R", "E"] { #expect(text.contains("\"AccountType\":\"\(t)\"")) }
     }
 }
+
+@Suite struct ConsistencyTests {
+    /// While the business advances on another thread, every response is one consistent snapshot:
+    /// each journal in a full GenJournalDetail page still balances.
+    @Test func responsesStayConsistentDuringAdvance() throws {
+        let sim = try SimHarness(SimHarness.configuration { $0.pageCap = 100_000 })
+        let simulator = sim.simulator
+        let done = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            for i in 0..<20 { _ = simulator.advance(steps: 50, seed: UInt64(i)) }
+            done.signal()
+        }
+        worker.start()
+        var checked = 0
+        repeat {
+            let rows = FlatJSON.odataRows(
+                try sim.odata("GenJournalDetail?$select=GlYear,GlPeriod,Journal,EntryValue").text
+            )
+            var sums: [String: Int64] = [:]
+            for row in rows {
+                let key = row[0].1 + "/" + row[1].1 + "/" + row[2].1
+                sums[key, default: 0] += Int64(row[3].1.replacingOccurrences(of: ".", with: ""))!
+            }
+            #expect(!sums.isEmpty)
+            #expect(sums.values.allSatisfy { $0 == 0 })
+            checked += 1
+        } while done.wait(timeout: .now()) == .timedOut
+        #expect(checked > 0)
+    }
+}

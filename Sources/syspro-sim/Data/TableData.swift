@@ -41,21 +41,17 @@ struct TableData: Sendable {
     /// Inserts a new row or replaces the row with the same key.
     mutating func upsert(_ row: [Value]) {
         let keyValues = schema.key.map { row[$0] }
+        // Bulk generation writes in key order: append without a binary search.
+        if let last = rows.last, comparePrefix(last, keyValues) < 0 {
+            rows.append(row)
+            return
+        }
         let i = lowerBound(keyPrefix: keyValues)
         if i < rows.count && comparePrefix(rows[i], keyValues) == 0 {
             rows[i] = row
         } else {
             rows.insert(row, at: i)
         }
-    }
-
-    /// Appends a row known to sort after every existing row (bulk generation).
-    mutating func appendSorted(_ row: [Value]) { rows.append(row) }
-
-    /// Sorts all rows by key (after bulk generation out of order).
-    mutating func sortByKey() {
-        let key = schema.key
-        rows.sort { compareKeys($0, $1, key) < 0 }
     }
 
     /// Removes the row with this key; returns whether it existed.
