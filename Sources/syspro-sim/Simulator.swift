@@ -77,6 +77,15 @@ final class Simulator: Sendable {
     }
 }
 
+extension ServerRequest {
+    /// Query items decoded the way IIS/ASP.NET and WCF decode them: `+` is a space. A client
+    /// that sends `…T00:00:00+02:00` or a token's trailing spaces unencoded is caught by this,
+    /// as it would be by the real service; `%2B` is the way to send a plus sign.
+    var aspNetQueryItems: [(name: String, value: String)] {
+        PercentDecoding.queryItems(rawQuery, plusIsSpace: true) ?? queryItems
+    }
+}
+
 /// Request and fault counters for `GET /_sim/stats`. Thread-safe.
 final class SimulatorStats: Sendable {
     private struct Counts {

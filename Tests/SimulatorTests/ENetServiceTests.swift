@@ -53,6 +53,13 @@ import Testing
         #expect(sim.simulator.sessions.counts.open == 0)
     }
 
+    /// A token whose trailing spaces arrive form-encoded as `+` is accepted (WCF decodes `+` as a space).
+    @Test func tokenWithPlusEncodedSpacesIsAccepted() throws {
+        let sim = try SimHarness()
+        let token = try Self.logon(sim).replacingOccurrences(of: " ", with: "+")
+        #expect(try sim.request("GET", "/SYSPROWCFService/Rest/Logoff?UserId=\(token)", auth: false).text == "0")
+    }
+
     /// COMFND answers in Windows-1252 with the table-named root, padded numbers, 0000-00-00 for
     /// NULL dates and a 7-wide RowsReturned; characters outside cp1252 become '?'.
     @Test func comfndResponseHasSysproShape() throws {

@@ -30,6 +30,14 @@ import Testing
         #expect(response.text.contains("Bogus"))
     }
 
+    /// Like ASP.NET, a raw `+` in the query is a space: an unencoded offset breaks the literal; `%2B` works.
+    @Test func rawPlusInTheQueryIsASpace() throws {
+        let sim = try SimHarness()
+        #expect(try sim.odata("ApInvoice?$filter=InvoiceDate%20ge%202024-01-01T00:00:00+02:00").status == 400)
+        #expect(try sim.odata("ApInvoice?$filter=InvoiceDate%20ge%202024-01-01T00:00:00%2B02:00").status == 200)
+        #expect(try sim.odata("ApInvoice?$filter=InvoiceYear+eq+2024").status == 200)
+    }
+
     /// An operator not enabled for OData gets 403.
     @Test func disabledOperatorGets403() throws {
         let sim = try SimHarness(SimHarness.configuration { $0.odataEnabled = false })

@@ -16,7 +16,7 @@ struct ENetService {
         let call = String(request.path.dropFirst("/SYSPROWCFService/Rest/".count)).lowercased()
         simulator.stats.count("enet.\(call)")
         // GET with a query string is what real clients send; a form body is accepted too.
-        let items = request.queryItems + (request.method == "POST" ? request.formItems() ?? [] : [])
+        let items = request.aspNetQueryItems + (request.method == "POST" ? request.formItems() ?? [] : [])
         func param(_ name: String) -> String? {
             items.first { $0.name.lowercased() == name.lowercased() }?.value
         }

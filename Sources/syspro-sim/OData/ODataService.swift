@@ -44,7 +44,7 @@ struct ODataService {
         }
         let options: QueryOptions
         do {
-            options = try QueryOptions(items: request.queryItems, schema: schema)
+            options = try QueryOptions(items: request.aspNetQueryItems, schema: schema)
         } catch {
             self.error(writer, 400, "The query specified in the URI is not valid. \(error.message)")
             return
@@ -108,7 +108,7 @@ struct ODataService {
         returned: Int
     ) -> String {
         var query: [String] = []
-        for (name, _) in request.queryItems where name != "$skip" && name != "$top" {
+        for (name, _) in request.aspNetQueryItems where name != "$skip" && name != "$top" {
             if let raw = rawItem(request.rawQuery, name) { query.append(raw) }
         }
         if let top = options.top { query.append("$top=\(top - returned)") }
