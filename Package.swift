@@ -55,7 +55,9 @@ let package = Package(
         .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCrypto", log]),
         .executableTarget(
             name: "fake-bigquery",
-            dependencies: ["FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+            dependencies: [
+                "FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+            ]
         ),
 
         .testTarget(name: "CommonTests", dependencies: ["Common", "LocalServer", "CZlib", "CCurl", "CCrypto"]),
