@@ -12,6 +12,9 @@ public struct FakeBigQueryConfiguration: Sendable {
     public var clientEmail: String
     /// Lifetime of issued access tokens, in seconds.
     public var tokenLifetimeSeconds = 3600
+    /// When set, tokens stop working after this many seconds although `expires_in` still says
+    /// `tokenLifetimeSeconds`: the server-side revocation a client must survive by refreshing on 401.
+    public var tokenEarlyExpirySeconds: Int?
     /// Delay added before every response, in milliseconds.
     public var latencyMilliseconds = 0
     /// Probability of a fault per data-plane call, in [0, 1].

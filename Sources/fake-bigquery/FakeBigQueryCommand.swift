@@ -44,6 +44,9 @@ struct FakeBigQueryCommand: ParsableCommand {
     @Option(help: "Lifetime of issued access tokens, seconds.")
     var tokenLifetime = 3600
 
+    @Option(help: "Make tokens stop working after this many seconds, although expires_in says --token-lifetime.")
+    var tokenEarlyExpiry: Int?
+
     @Option(help: "Delay before every response, milliseconds.")
     var latencyMs = 0
 
@@ -99,6 +102,7 @@ struct FakeBigQueryCommand: ParsableCommand {
         }
         var configuration = FakeBigQueryConfiguration(project: project, publicKeyPEM: pem, clientEmail: clientEmail)
         configuration.tokenLifetimeSeconds = tokenLifetime
+        configuration.tokenEarlyExpirySeconds = tokenEarlyExpiry
         configuration.latencyMilliseconds = latencyMs
         configuration.faultRate = faultRate
         configuration.faultKinds = (try? FaultKind.parseList(faults).get()) ?? FaultKind.defaultKinds

@@ -117,4 +117,17 @@ struct TokenEndpointTests {
         clock.advance(by: 61)
         #expect(try Curl.send("GET", "\(fake.api)/datasets/none", headers: auth).status == 401)
     }
+
+    /// With an early expiry, a token says it lives an hour but is refused after the early limit.
+    @Test func earlyExpiryRevokesBeforeExpiresIn() throws {
+        let clock = ManualClockBox.make()
+        let fake = try FakeHarness(clock: clock) { $0.tokenEarlyExpirySeconds = 5 }
+        defer { fake.stop() }
+        let grant = try fake.requestToken(assertion: try fake.assertion())
+        #expect(grant.json["expires_in"] as? Int == 3600)
+        let auth = [("Authorization", "Bearer \(grant.json["access_token"] as? String ?? "")")]
+        #expect(try Curl.send("GET", "\(fake.api)/datasets/none", headers: auth).status == 404)
+        clock.advance(by: 6)
+        #expect(try Curl.send("GET", "\(fake.api)/datasets/none", headers: auth).status == 401)
+    }
 }

@@ -14,7 +14,7 @@ extension FakeBigQuery {
             var generator = SystemRandomNumberGenerator()
             let token = "fake-" + (0..<4).map { _ in hex64(generator.next()) }.joined()
             let lifetime = configuration.tokenLifetimeSeconds
-            let expiry = now + Double(lifetime)
+            let expiry = now + Double(configuration.tokenEarlyExpirySeconds ?? lifetime)
             state.withLock { state in
                 state.tokens[token] = expiry
                 state.statistics.tokensIssued += 1

@@ -117,18 +117,16 @@ enum LoadExecution {
             ])
             return outcome
         }
-        switch load["writeDisposition"]?.stringValue ?? "WRITE_APPEND" {
-        case "WRITE_TRUNCATE", "WRITE_TRUNCATE_DATA":
-            table.rows = rows
-        case "WRITE_EMPTY":
-            guard table.rows.isEmpty else {
-                return failure(reason: "duplicate", message: "Already Exists: Table \(tableName)")
-            }
-            table.rows = rows
-        default:
-            table.rows.append(contentsOf: rows)
+        if load["writeDisposition"]?.stringValue == "WRITE_EMPTY" && !table.rows.isEmpty {
+            return failure(reason: "duplicate", message: "Already Exists: Table \(tableName)")
         }
         table.lastModifiedTimeMs = nowMs
+        // Dropped from the dictionary first so appending does not copy every stored row (copy-on-write).
+        state.tables[key] = nil
+        switch load["writeDisposition"]?.stringValue ?? "WRITE_APPEND" {
+        case "WRITE_TRUNCATE", "WRITE_TRUNCATE_DATA": table.rows = rows
+        default: table.rows.append(contentsOf: rows)
+        }
         state.tables[key] = table
         state.statistics.rowsStoredByTable[key.description, default: 0] += rows.count
         outcome.outputRows = rows.count

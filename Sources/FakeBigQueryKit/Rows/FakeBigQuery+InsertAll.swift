@@ -40,18 +40,8 @@ extension FakeBigQuery {
             }
             // templateSuffix writes to `<table><suffix>`, created from the base table's schema on first use.
             let key = TableKey(datasetId: baseKey.datasetId, tableId: baseKey.tableId + suffix)
-            var table =
-                state.tables[key]
-                ?? StoredTable(
-                    datasetId: key.datasetId,
-                    tableId: key.tableId,
-                    fields: base.fields,
-                    viewQuery: nil,
-                    creationTimeMs: nowMs,
-                    lastModifiedTimeMs: nowMs,
-                    resource: .emptyObject
-                )
-            let validator = RowValidator(fields: table.fields, ignoreUnknownValues: ignoreUnknownValues)
+            let fields = state.tables[key]?.fields ?? base.fields
+            let validator = RowValidator(fields: fields, ignoreUnknownValues: ignoreUnknownValues)
             var accepted: [(index: Int, insertId: String?, text: String)] = []
             var insertErrors: [JSONValue] = []
             for (index, row) in rows.enumerated() {
@@ -71,6 +61,18 @@ extension FakeBigQuery {
             }
             state.pruneInsertIds(of: key, now: now, window: window)
             var seen = state.recentInsertIds[key] ?? [:]
+            // Taken out of the dictionary so appending does not copy every stored row (copy-on-write).
+            var table =
+                state.tables.removeValue(forKey: key)
+                ?? StoredTable(
+                    datasetId: key.datasetId,
+                    tableId: key.tableId,
+                    fields: base.fields,
+                    viewQuery: nil,
+                    creationTimeMs: nowMs,
+                    lastModifiedTimeMs: nowMs,
+                    resource: .emptyObject
+                )
             var stored = 0
             for row in accepted {
                 if let insertId = row.insertId, !insertId.isEmpty {
