@@ -135,4 +135,42 @@ struct DatasetAndTableTests {
         #expect(view.json["type"] as? String == "VIEW")
         #expect((view.json["view"] as? [String: Any])?["query"] as? String == query)
     }
+
+    /// Partitioning on a non-date column, more than four clustering columns, or both partitioning kinds are 400.
+    @Test(arguments: [
+        #""timePartitioning":{"type":"DAY","field":"id"}"#,
+        #""timePartitioning":{"type":"DAY","field":"nope"}"#,
+        #""clustering":{"fields":["id","amount","day","n","flag"]}"#,
+        #""rangePartitioning":{"field":"id","range":{"start":"0","end":"10","interval":"1"}}"#,
+    ])
+    func badLayoutIsRejected(layout: String) throws {
+        let fake = try FakeHarness()
+        defer { fake.stop() }
+        _ = try fake.call("POST", "/datasets", json: #"{"datasetReference":{"datasetId":"ds"}}"#)
+        let fields =
+            #"[{"name":"id","type":"STRING"},{"name":"amount","type":"NUMERIC"},{"name":"day","type":"DATE"},"#
+            + #"{"name":"n","type":"INT64"},{"name":"flag","type":"BOOL"}]"#
+        let result = try fake.call(
+            "POST",
+            "/datasets/ds/tables",
+            json: #"{"tableReference":{"tableId":"t"},"schema":{"fields":\#(fields)},\#(layout)}"#
+        )
+        #expect(result.status == 400)
+        #expect(result.errorReason == "invalid")
+    }
+
+    /// DAY partitioning on a DATE column with four clustering columns is stored and echoed.
+    @Test func validLayoutIsEchoed() throws {
+        let fake = try FakeHarness()
+        defer { fake.stop() }
+        _ = try fake.call("POST", "/datasets", json: #"{"datasetReference":{"datasetId":"ds"}}"#)
+        let body =
+            #"{"tableReference":{"tableId":"t"},"schema":{"fields":[{"name":"id","type":"STRING"},"#
+            + #"{"name":"day","type":"DATE"}]},"timePartitioning":{"type":"DAY","field":"day"},"#
+            + #""requirePartitionFilter":true,"clustering":{"fields":["id"]}}"#
+        #expect(try fake.call("POST", "/datasets/ds/tables", json: body).status == 200)
+        let table = try fake.call("GET", "/datasets/ds/tables/t")
+        #expect((table.json["timePartitioning"] as? [String: Any])?["field"] as? String == "day")
+        #expect(table.json["requirePartitionFilter"] as? Bool == true)
+    }
 }

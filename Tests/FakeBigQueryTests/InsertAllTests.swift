@@ -202,4 +202,15 @@ struct InsertAllTests {
         #expect(other.status == 400)
         #expect(other.errorReason == "invalidQuery")
     }
+
+    /// templateSuffix writes to `<table><suffix>`, created from the base table's schema.
+    @Test func templateSuffixWritesToTheSuffixedTable() throws {
+        let fake = try FakeHarness()
+        defer { fake.stop() }
+        try fake.makeTable(Self.schema)
+        let result = try insert(fake, #"{"templateSuffix":"_20261127","rows":[{"json":{"id":"1"}}]}"#)
+        #expect(result.json["insertErrors"] == nil)
+        #expect(try fake.storedRows().isEmpty)
+        #expect(try fake.storedRows(table: "t_20261127") == [#"{"id":"1"}"#])
+    }
 }

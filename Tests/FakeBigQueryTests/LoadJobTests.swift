@@ -177,4 +177,15 @@ struct LoadJobTests {
         defer { fake.stop() }
         #expect(try fake.call("GET", "/jobs/nope").errorReason == "notFound")
     }
+
+    /// A load configuration with `compression` (a field JobConfigurationLoad does not have) is 400.
+    @Test func compressionFieldIsRejected() throws {
+        let fake = try FakeHarness()
+        defer { fake.stop() }
+        try fake.makeTable(Self.schema)
+        let extra = #","compression":"GZIP","sourceUris":["gs://bucket/x.json"]"#
+        let result = try fake.call("POST", "/jobs", json: Self.jobJSON("with_compression", extra: extra))
+        #expect(result.status == 400)
+        #expect(result.errorMessage?.contains("Unknown name \"compression\"") == true)
+    }
 }

@@ -37,6 +37,16 @@ extension FakeBigQuery {
                 .invalid("fake-bigquery models load jobs only; use jobs.query for SELECT COUNT(*) verification")
             )
         }
+        // JobConfigurationLoad has no `compression` field (BigQuery detects gzip itself) and Google rejects
+        // unknown fields, so a client that sends it is wrong against the real service.
+        if load["compression"] != nil {
+            return .failure(
+                .invalid(
+                    "Invalid JSON payload received. Unknown name \"compression\" at 'job.configuration.load': "
+                        + "Cannot find field."
+                )
+            )
+        }
         let hasUris = !(load["sourceUris"]?.arrayElements ?? []).isEmpty
         if expectsSourceUris && !hasUris {
             return .failure(.invalid("Required parameter is missing: configuration.load.sourceUris"))

@@ -24,6 +24,7 @@ extension FakeBigQuery {
             case .success(let parsed): fields = parsed
             }
         }
+        if let error = TableLayoutRules.check(body, fields: fields) { return error.response }
         let table = StoredTable(
             datasetId: datasetId,
             tableId: tableId,
