@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
         ),
         // The fake BigQuery REST + OAuth server's logic, a library so its tests can run it in process.
-        .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCrypto", log]),
+        .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", log]),
         .executableTarget(
             name: "fake-bigquery",
             dependencies: [

@@ -1,4 +1,4 @@
-import Foundation
+import Common
 
 /// A compact JWS (`header.claims.signature`) split and decoded, before any check.
 ///
@@ -14,9 +14,9 @@ struct JWTAssertion: Sendable {
     init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
-            let headerBytes = Self.decodeBase64URL(parts[0]),
-            let claimBytes = Self.decodeBase64URL(parts[1]),
-            let signature = Self.decodeBase64URL(parts[2]),
+            let headerBytes = Base64URL.decode(String(parts[0])),
+            let claimBytes = Base64URL.decode(String(parts[1])),
+            let signature = Base64URL.decode(String(parts[2])),
             let header = try? JSONParser.parse(headerBytes), case .object = header,
             let claims = try? JSONParser.parse(claimBytes), case .object = claims
         else { return nil }
@@ -24,14 +24,5 @@ struct JWTAssertion: Sendable {
         self.claims = claims
         self.signingInput = Array("\(parts[0]).\(parts[1])".utf8)
         self.signature = signature
-    }
-
-    /// Decodes unpadded base64url (RFC 4648 §5).
-    static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" })
-        else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map { Array($0) }
     }
 }
