@@ -188,4 +188,40 @@ struct LoadJobTests {
         #expect(result.status == 400)
         #expect(result.errorMessage?.contains("Unknown name \"compression\"") == true)
     }
+
+    /// A load whose schema adds a column needs ALLOW_FIELD_ADDITION; with it the column is added and loaded.
+    @Test func schemaUpdateOptionsGateNewColumns() throws {
+        let fake = try FakeHarness { $0.jobSteps = 0 }
+        defer { fake.stop() }
+        try fake.makeTable(Self.schema)
+        try fake.directory.write(Array(#"{"id":"1","note":"n"}"#.utf8), to: "gcs/b/new.json")
+        let schema =
+            #","schema":{"fields":[{"name":"id","type":"STRING","mode":"REQUIRED"},{"name":"amount","type":"NUMERIC"},"#
+            + #"{"name":"note","type":"STRING"}]},"sourceUris":["gs://b/new.json"]"#
+        let refused = try fake.call("POST", "/jobs", json: Self.jobJSON("add_1", extra: schema))
+        let errorResult = (refused.json["status"] as? [String: Any])?["errorResult"] as? [String: Any]
+        #expect((errorResult?["message"] as? String)?.contains("Cannot add fields (field: note)") == true)
+        let allowed = try fake.call(
+            "POST",
+            "/jobs",
+            json: Self.jobJSON("add_2", extra: schema + #","schemaUpdateOptions":["ALLOW_FIELD_ADDITION"]"#)
+        )
+        #expect((allowed.json["status"] as? [String: Any])?["errorResult"] == nil)
+        #expect(try fake.storedRows() == [#"{"id":"1","note":"n"}"#])
+    }
+
+    /// A job inserted in EU is found with location=EU and not with location=US.
+    @Test func jobsAreFoundInTheirOwnLocation() throws {
+        let fake = try FakeHarness { $0.jobSteps = 0 }
+        defer { fake.stop() }
+        try fake.makeTable(Self.schema)
+        try fake.directory.write(Self.ndjson(1), to: "gcs/b/one.json")
+        let body = Self.jobJSON("eu_1", extra: #","sourceUris":["gs://b/one.json"]"#)
+            .replacingOccurrences(of: #""location":"US""#, with: #""location":"EU""#)
+        #expect(try fake.call("POST", "/jobs", json: body).status == 200)
+        #expect(try fake.call("GET", "/jobs/eu_1?location=EU").status == 200)
+        #expect(try fake.call("GET", "/jobs/eu_1?location=US").status == 404)
+        let again = try fake.call("POST", "/jobs", json: body)
+        #expect(again.errorMessage == "Already Exists: Job test-project:EU.eu_1")
+    }
 }

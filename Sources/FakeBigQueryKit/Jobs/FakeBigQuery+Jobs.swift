@@ -79,11 +79,15 @@ extension FakeBigQuery {
     {
         let nowMs = self.nowMs
         let steps = configuration.jobSteps
+        let jobLocation = body["jobReference"]?["location"]?.stringValue ?? location
         let result = state.withLock { state -> Result<LoadJob, GoogleError> in
             let jobId = requestedId ?? "job_" + state.randomHex(bytes: 12)
-            guard state.jobs[jobId] == nil else { return .failure(.duplicate("Job \(project):\(location).\(jobId)")) }
+            guard state.jobs[jobId] == nil else {
+                return .failure(.duplicate("Job \(project):\(jobLocation).\(jobId)"))
+            }
             var job = LoadJob(
                 jobId: jobId,
+                location: jobLocation,
                 configuration: body["configuration"] ?? .emptyObject,
                 creationTimeMs: nowMs,
                 state: .pending,
@@ -101,7 +105,7 @@ extension FakeBigQuery {
         switch result {
         case .failure(let error): return (error.response, nil)
         case .success(let job):
-            let json = job.json(project: project, location: location, userEmail: configuration.clientEmail)
+            let json = job.json(project: project, userEmail: configuration.clientEmail)
             return (.json(200, json), job.jobId)
         }
     }
@@ -109,10 +113,11 @@ extension FakeBigQuery {
     /// `jobs.get`: each poll moves the job on; the poll after `jobSteps` RUNNING answers runs the load.
     func getJob(_ jobId: String, location requested: String?) -> FakeResponse {
         let notFound = GoogleError.notFound("Job \(project):\(requested ?? location).\(jobId)")
-        if let requested, requested.uppercased() != location.uppercased() { return notFound.response }
         let nowMs = self.nowMs
         let job = state.withLock { state -> LoadJob? in
             guard var job = state.jobs[jobId] else { return nil }
+            // A job is only found in the location it runs in, as in BigQuery.
+            if let requested, requested.uppercased() != job.location.uppercased() { return nil }
             if job.state != .done {
                 if job.pollsBeforeDone > 0 {
                     job.pollsBeforeDone -= 1
@@ -126,7 +131,7 @@ extension FakeBigQuery {
             return job
         }
         guard let job else { return notFound.response }
-        return .json(200, job.json(project: project, location: location, userEmail: configuration.clientEmail))
+        return .json(200, job.json(project: project, userEmail: configuration.clientEmail))
     }
 
     private func complete(_ job: inout LoadJob, state: inout FakeState, nowMs: Int64) {

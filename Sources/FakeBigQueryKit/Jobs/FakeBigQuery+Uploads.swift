@@ -67,7 +67,10 @@ extension FakeBigQuery {
             state.uploads[uploadId] = ResumableUpload(uploadId: uploadId, metadata: metadata)
             return uploadId
         }
-        guard let uploadId else { return GoogleError.duplicate("Job \(project):\(location).\(jobId ?? "")").response }
+        guard let uploadId else {
+            let jobLocation = metadata["jobReference"]?["location"]?.stringValue ?? location
+            return GoogleError.duplicate("Job \(project):\(jobLocation).\(jobId ?? "")").response
+        }
         let host = request.header("Host") ?? "127.0.0.1"
         let location =
             "http://\(host)/upload/bigquery/v2/projects/\(project)/jobs?uploadType=resumable&upload_id=\(uploadId)"
@@ -154,7 +157,7 @@ extension FakeBigQuery {
         guard let job = state.withLock({ $0.jobs[jobId] }) else {
             return GoogleError.notFound("Job \(project):\(location).\(jobId)").response
         }
-        return .json(200, job.json(project: project, location: location, userEmail: configuration.clientEmail))
+        return .json(200, job.json(project: project, userEmail: configuration.clientEmail))
     }
 }
 

@@ -51,6 +51,17 @@ enum LoadExecution {
             }
         }
         guard !table.isView else { return failure(reason: "invalid", message: "\(tableName) is a view") }
+        if state.tables[key] != nil, let schema = load["schema"] {
+            switch SchemaParser.parseFields(schema["fields"]) {
+            case .failure(let error): return failure(reason: "invalid", message: error.message)
+            case .success(let proposed):
+                if let message = schemaChangeProblem(table: table, proposed: proposed, load: load, tableName: tableName)
+                {
+                    return failure(reason: "invalid", message: message)
+                }
+                table.fields = proposed
+            }
+        }
         let validator = RowValidator(
             fields: table.fields,
             ignoreUnknownValues: load["ignoreUnknownValues"]?.boolValue ?? false
@@ -132,6 +143,33 @@ enum LoadExecution {
         outcome.outputRows = rows.count
         outcome.outputBytes = rows.reduce(0) { $0 + $1.utf8.count }
         return outcome
+    }
+
+    /// Whether a load's `schema` may replace the table's: WRITE_TRUNCATE replaces it outright; otherwise
+    /// new columns need `ALLOW_FIELD_ADDITION` and REQUIRED → NULLABLE needs `ALLOW_FIELD_RELAXATION`
+    /// (JobConfigurationLoad.schemaUpdateOptions), on top of the tables.patch rules.
+    private static func schemaChangeProblem(
+        table: StoredTable,
+        proposed: [FieldSchema],
+        load: JSONValue,
+        tableName: String
+    ) -> String? {
+        let disposition = load["writeDisposition"]?.stringValue ?? "WRITE_APPEND"
+        if disposition == "WRITE_TRUNCATE" || proposed == table.fields { return nil }
+        let options = Set(load["schemaUpdateOptions"]?.arrayElements?.compactMap(\.stringValue) ?? [])
+        if let error = SchemaEvolution.check(current: table.fields, proposed: proposed, tableName: tableName) {
+            return error.message
+        }
+        let prefix = "Provided Schema does not match Table \(tableName)."
+        if proposed.count > table.fields.count && !options.contains("ALLOW_FIELD_ADDITION") {
+            return "\(prefix) Cannot add fields (field: \(proposed[table.fields.count].name))"
+        }
+        for (old, new) in zip(table.fields, proposed) where old.mode != new.mode {
+            if !options.contains("ALLOW_FIELD_RELAXATION") {
+                return "\(prefix) Field \(old.name) has changed mode from \(old.mode.rawValue) to \(new.mode.rawValue)"
+            }
+        }
+        return nil
     }
 
     private static func failure(reason: String, message: String) -> LoadJob.Outcome {

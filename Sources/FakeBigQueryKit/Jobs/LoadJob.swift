@@ -24,6 +24,8 @@ struct LoadJob: Sendable {
     }
 
     let jobId: String
+    /// The location the job was inserted in (`jobReference.location`, default the fake's).
+    let location: String
     let configuration: JSONValue
     let creationTimeMs: Int64
     var state: State
@@ -37,7 +39,7 @@ struct LoadJob: Sendable {
     var outcome: Outcome?
 
     /// The `Job` resource (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job).
-    func json(project: String, location: String, userEmail: String) -> JSONValue {
+    func json(project: String, userEmail: String) -> JSONValue {
         var statistics: [(String, JSONValue?)] = [("creationTime", .string(String(creationTimeMs)))]
         statistics.append(("startTime", startTimeMs.map { .string(String($0)) }))
         statistics.append(("endTime", endTimeMs.map { .string(String($0)) }))
