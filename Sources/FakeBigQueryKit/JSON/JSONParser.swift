@@ -37,7 +37,12 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private func fail(_ message: String) -> Failure { Failure(message: message, offset: index) }
@@ -150,6 +155,20 @@ struct JSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         index += 1
+        // Fast path: most strings have no escapes and become one UTF-8 validated copy.
+        var scan = index
+        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"),
+            bytes[scan] >= 0x20
+        {
+            scan += 1
+        }
+        if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[index..<scan], as: UTF8.self) else {
+                throw Failure(message: "invalid UTF-8 in string", offset: index)
+            }
+            index = scan + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var runStart = index
         while true {

@@ -37,6 +37,12 @@ extension JSONValue {
     /// Escapes quotes, backslashes and control characters (RFC 8259 §7); everything else stays UTF-8.
     private static func renderString(_ text: String, into output: inout String) {
         output += "\""
+        // Fast path: nothing to escape, so the text is copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -26,72 +26,88 @@ extension FakeBigQuery {
         let now = self.now
         let nowMs = self.nowMs
         let window = configuration.dedupWindowSeconds
-        let result = state.withLock { state -> Result<[JSONValue], GoogleError> in
-            guard state.datasets[baseKey.datasetId] != nil else {
-                return .failure(.notFound("Dataset \(project):\(baseKey.datasetId)"))
+        // Rows are validated outside the lock against a snapshot of the schema; the commit re-checks that
+        // the schema is unchanged (a concurrent tables.patch) and validates again if it changed.
+        var result: Result<[JSONValue], GoogleError>?
+        while result == nil {
+            let snapshot = state.withLock { state -> Result<(key: TableKey, fields: [FieldSchema]), GoogleError> in
+                guard state.datasets[baseKey.datasetId] != nil else {
+                    return .failure(.notFound("Dataset \(project):\(baseKey.datasetId)"))
+                }
+                guard let base = state.tables[baseKey] else {
+                    return .failure(.notFound("Table \(project):\(baseKey.datasetId).\(baseKey.tableId)"))
+                }
+                guard !base.isView else {
+                    return .failure(
+                        .invalid("Cannot add rows to a view: \(project):\(baseKey.datasetId).\(baseKey.tableId)")
+                    )
+                }
+                // templateSuffix writes to `<table><suffix>`, created from the base table's schema on first use.
+                let key = TableKey(datasetId: baseKey.datasetId, tableId: baseKey.tableId + suffix)
+                return .success((key, state.tables[key]?.fields ?? base.fields))
             }
-            guard let base = state.tables[baseKey] else {
-                return .failure(.notFound("Table \(project):\(baseKey.datasetId).\(baseKey.tableId)"))
+            guard case .success(let target) = snapshot else {
+                if case .failure(let error) = snapshot { result = .failure(error) }
+                break
             }
-            guard !base.isView else {
-                return .failure(
-                    .invalid("Cannot add rows to a view: \(project):\(baseKey.datasetId).\(baseKey.tableId)")
-                )
-            }
-            // templateSuffix writes to `<table><suffix>`, created from the base table's schema on first use.
-            let key = TableKey(datasetId: baseKey.datasetId, tableId: baseKey.tableId + suffix)
-            let fields = state.tables[key]?.fields ?? base.fields
-            let validator = RowValidator(fields: fields, ignoreUnknownValues: ignoreUnknownValues)
+            let validator = RowValidator(fields: target.fields, ignoreUnknownValues: ignoreUnknownValues)
             var accepted: [(index: Int, insertId: String?, text: String)] = []
             var insertErrors: [JSONValue] = []
             for (index, row) in rows.enumerated() {
-                let insertId = row["insertId"]?.stringValue
                 switch validator.validate(row["json"] ?? .null) {
-                case .success(let stored): accepted.append((index, insertId, stored.rendered))
+                case .success(let stored): accepted.append((index, row["insertId"]?.stringValue, stored.rendered))
                 case .failure(let rejection):
                     insertErrors.append(Self.insertError(index: index, problems: rejection.problems))
                 }
             }
             if !insertErrors.isEmpty && !skipInvalidRows {
                 let stopped = accepted.map { Self.insertError(index: $0.index, problems: []) }
-                let all = (insertErrors + stopped).sorted {
-                    ($0["index"]?.integerValue ?? 0) < ($1["index"]?.integerValue ?? 0)
-                }
-                return .success(all)
-            }
-            state.pruneInsertIds(of: key, now: now, window: window)
-            var seen = state.recentInsertIds[key] ?? [:]
-            // Taken out of the dictionary so appending does not copy every stored row (copy-on-write).
-            var table =
-                state.tables.removeValue(forKey: key)
-                ?? StoredTable(
-                    datasetId: key.datasetId,
-                    tableId: key.tableId,
-                    fields: base.fields,
-                    viewQuery: nil,
-                    creationTimeMs: nowMs,
-                    lastModifiedTimeMs: nowMs,
-                    resource: .emptyObject
-                )
-            var stored = 0
-            for row in accepted {
-                if let insertId = row.insertId, !insertId.isEmpty {
-                    if let first = seen[insertId], now - first < window {
-                        state.statistics.dedupHits += 1
-                        continue
+                result = .success(
+                    (insertErrors + stopped).sorted {
+                        ($0["index"]?.integerValue ?? 0) < ($1["index"]?.integerValue ?? 0)
                     }
-                    seen[insertId] = now
-                }
-                table.rows.append(row.text)
-                stored += 1
+                )
+                break
             }
-            state.recentInsertIds[key] = seen
-            if stored > 0 { table.lastModifiedTimeMs = nowMs }
-            state.tables[key] = table
-            state.statistics.rowsStoredByTable[key.description, default: 0] += stored
-            return .success(insertErrors)
+            let committed = state.withLock { state -> Bool in
+                let key = target.key
+                let current = state.tables[key]?.fields ?? state.tables[baseKey]?.fields
+                guard current == target.fields else { return false }
+                state.pruneInsertIds(of: key, now: now, window: window)
+                var seen = state.recentInsertIds[key] ?? [:]
+                // Taken out of the dictionary so appending does not copy every stored row (copy-on-write).
+                var table =
+                    state.tables.removeValue(forKey: key)
+                    ?? StoredTable(
+                        datasetId: key.datasetId,
+                        tableId: key.tableId,
+                        fields: target.fields,
+                        viewQuery: nil,
+                        creationTimeMs: nowMs,
+                        lastModifiedTimeMs: nowMs,
+                        resource: .emptyObject
+                    )
+                var stored = 0
+                for row in accepted {
+                    if let insertId = row.insertId, !insertId.isEmpty {
+                        if let first = seen[insertId], now - first < window {
+                            state.statistics.dedupHits += 1
+                            continue
+                        }
+                        seen[insertId] = now
+                    }
+                    table.rows.append(row.text)
+                    stored += 1
+                }
+                state.recentInsertIds[key] = seen
+                if stored > 0 { table.lastModifiedTimeMs = nowMs }
+                state.tables[key] = table
+                state.statistics.rowsStoredByTable[key.description, default: 0] += stored
+                return true
+            }
+            if committed { result = .success(insertErrors) }
         }
-        switch result {
+        switch result ?? .success([]) {
         case .failure(let error): return error.response
         case .success(let insertErrors):
             return .json(

@@ -16,6 +16,18 @@ struct RowValidator: Sendable {
 
     let fields: [FieldSchema]
     let ignoreUnknownValues: Bool
+    /// Top-level fields by lower-cased name, built once per request rather than once per row.
+    private let topLevel: [String: FieldSchema]
+
+    init(fields: [FieldSchema], ignoreUnknownValues: Bool) {
+        self.fields = fields
+        self.ignoreUnknownValues = ignoreUnknownValues
+        self.topLevel = Self.index(fields)
+    }
+
+    private static func index(_ fields: [FieldSchema]) -> [String: FieldSchema] {
+        Dictionary(fields.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// Returns the row to store, or every problem found in it.
     func validate(_ row: JSONValue) -> Result<JSONValue, Rejection> {
@@ -38,8 +50,7 @@ struct RowValidator: Sendable {
         -> JSONValue
     {
         let members = record.objectMembers ?? []
-        var byName: [String: FieldSchema] = [:]
-        for field in fields { byName[field.name.lowercased()] = field }
+        let byName = path.isEmpty ? topLevel : Self.index(fields)
         var kept: [JSONMember] = []
         var present: Set<String> = []
         for member in members {
