@@ -4,8 +4,24 @@ import Synchronization
 
 /// The fake BigQuery REST v2 and OAuth token service: all state and all request handling, without a socket.
 ///
-/// `FakeBigQueryServer` puts it behind a `LocalHTTPServer`. Thread-safe: every request takes one mutex
-/// around the in-memory store, so concurrent connections see each request applied atomically.
+/// It exists for what bqemulator gets wrong (docs: shared reference bigquery.md B4/B5) and answers with the
+/// JSON shapes of Part A:
+/// - `POST /token`: JWT-bearer grants, RS256-verified; `invalid_grant` ("Invalid JWT Signature.", the
+///   clock-skew text, "Invalid email or User ID"), `invalid_scope`, `unsupported_grant_type`.
+/// - `/bigquery/v2/projects/{p}/…`: datasets.insert/get, tables.insert/get/patch (schema and layout
+///   rules, views stored not run), tabledata.insertAll (row validation, `invalid`/`stopped`, insertId
+///   dedup window, 413, 50,000-row limit, templateSuffix), jobs.insert (load from `gs://` under
+///   `gsRoot`), jobs.get (PENDING → RUNNING × `jobSteps` → DONE, the load runs atomically at DONE),
+///   jobs.query (`SELECT COUNT(*)` only).
+/// - `/upload/bigquery/v2/projects/{p}/jobs`: multipart and resumable load uploads (gzip by magic bytes).
+///   Resumable `PUT`s with an `upload_id` need no bearer token: the session URI is the credential.
+/// - `/_fake/…`: rows read-back, stats, fault control, token expiry (see `handleControl`).
+/// Every API call needs a live bearer token (401 `authError` otherwise); faults are drawn after the
+/// token check, from a seeded generator.
+///
+/// `FakeBigQueryServer` puts it behind a `LocalHTTPServer`. Thread-safe: the store sits behind one
+/// mutex and each request's changes are applied under it at once, so concurrent connections never see
+/// half a request.
 public final class FakeBigQuery: Sendable {
     let configuration: FakeBigQueryConfiguration
     let clock: any WallClock
