@@ -27,9 +27,16 @@ struct LoadJobTests {
         return ("multipart/related; boundary=\"\(boundary)\"", body)
     }
 
-    private func postMultipart(_ fake: FakeHarness, jobId: String, media: [UInt8]) throws -> HTTPResult {
+    private func postMultipart(
+        _ fake: FakeHarness,
+        jobId: String,
+        media: [UInt8],
+        ensureTable: Bool = true
+    ) throws
+        -> HTTPResult
+    {
         let (contentType, body) = Self.multipart(Self.jobJSON(jobId), media)
-        if try fake.call("GET", "/datasets/ds/tables/t").status != 200 { try fake.makeTable(Self.schema) }
+        if ensureTable, try fake.call("GET", "/datasets/ds/tables/t").status != 200 { try fake.makeTable(Self.schema) }
         let token = try fake.token()
         return try Curl.send(
             "POST",
@@ -223,5 +230,20 @@ struct LoadJobTests {
         #expect(try fake.call("GET", "/jobs/eu_1?location=US").status == 404)
         let again = try fake.call("POST", "/jobs", json: body)
         #expect(again.errorMessage == "Already Exists: Job test-project:EU.eu_1")
+    }
+
+    /// A load whose reply is lost to a 500 after commit is answered 409 on retry, and jobs.get shows it DONE
+    /// with its rows loaded once.
+    @Test func retryAfterAmbiguousFailureFindsTheJob() throws {
+        let fake = try FakeHarness { $0.jobSteps = 0 }
+        defer { fake.stop() }
+        try fake.makeTable(Self.schema)
+        #expect(try Curl.send("POST", "\(fake.base)/_fake/faults?rate=1&kinds=500-after-commit").status == 200)
+        #expect(try postMultipart(fake, jobId: "ambiguous_1", media: Self.ndjson(4), ensureTable: false).status == 500)
+        #expect(try Curl.send("POST", "\(fake.base)/_fake/faults?rate=0").status == 200)
+        #expect(try postMultipart(fake, jobId: "ambiguous_1", media: Self.ndjson(4)).status == 409)
+        let job = try fake.call("GET", "/jobs/ambiguous_1?location=US")
+        #expect((job.json["status"] as? [String: Any])?["state"] as? String == "DONE")
+        #expect(try fake.storedRows().count == 4)
     }
 }
