@@ -5,9 +5,9 @@ enum ScalarSyntax {
     /// A plain decimal `[+-]digits[.digits]` with at most `integerDigits` significant integer digits and
     /// `fractionDigits` fraction digits (NUMERIC: 29/9, BIGNUMERIC: 38/38).
     static func isDecimal(_ text: String, integerDigits: Int, fractionDigits: Int) -> Bool {
-        var scalars = Substring(text).unicodeScalars[...]
-        if let first = scalars.first, first == "-" || first == "+" { scalars = scalars.dropFirst() }
-        let parts = String(String.UnicodeScalarView(scalars)).split(separator: ".", omittingEmptySubsequences: false)
+        var body = Substring(text)
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return false }
         let integer = parts[0]
         let fraction = parts.count == 2 ? parts[1] : ""
