@@ -1,5 +1,5 @@
 public import Common
-public import Foundation
+import Foundation
 
 /// The 256-bit key that encrypts the credential store: from `$SYSPRO_BQ_MASTER_KEY` (64 hex digits), else from
 /// the key file (`[security] key_file`, 64 hex digits and a newline, mode 0600).

@@ -36,7 +36,8 @@ extension PrometheusTextfile {
         }
         defer { try? lock?.release() }
         do {
-            let previous = FileSystem.exists(path) ? String(decoding: try FileSystem.readFile(path), as: UTF8.self) : nil
+            let previous =
+                FileSystem.exists(path) ? String(decoding: try FileSystem.readFile(path), as: UTF8.self) : nil
             let text = updated(previous: previous, with: summary)
             try FileSystem.writeAtomically(Array(text.utf8), to: path, permissions: 0o644)
         } catch {
