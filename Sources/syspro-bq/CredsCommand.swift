@@ -27,7 +27,7 @@ struct CredsCommand: ParsableCommand {
             abstract: "Store a SYSPRO password, typed at a prompt (no echo) or read as one line from stdin."
         )
 
-        @Argument(help: ArgumentHelp("syspro-password or company-password.", valueName: "name"))
+        @Argument(help: ArgumentHelp("Which password to store.", valueName: "name"))
         var name: Settable
 
         @Option(help: ArgumentHelp("The company whose password this is (default: every company).", valueName: "id"))
