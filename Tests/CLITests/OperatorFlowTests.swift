@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("CLI: init, credentials, lock, summaries")
 struct OperatorFlowTests {
     static let sentinel = "Sentinel-Pa55w0rd-91c7"
@@ -119,7 +123,7 @@ struct OperatorFlowTests {
         holder.arguments = ["-n", lockFile.path, "sleep", "20"]
         try holder.run()
         defer {
-            holder.terminate()
+            kill(holder.processIdentifier, SIGKILL)
             holder.waitUntilExit()
         }
         Thread.sleep(forTimeInterval: 0.3)
