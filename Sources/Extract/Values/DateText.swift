@@ -136,3 +136,27 @@ enum DateText {
         output.append(UInt8(0x30 + value % 10))
     }
 }
+
+extension DateText {
+    /// The day after `day` (`YYYY-MM-DD`), or `nil` when `day` is not a date.
+    static func nextDay(_ day: String) -> String? {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), parts[2] >= 1,
+            parts[2] <= daysIn(month: parts[1], year: parts[0])
+        else { return nil }
+        var (year, month, dayOfMonth) = (parts[0], parts[1], parts[2] + 1)
+        if dayOfMonth > daysIn(month: month, year: year) {
+            dayOfMonth = 1
+            month += 1
+            if month > 12 {
+                month = 1
+                year += 1
+            }
+        }
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))"
+    }
+}
