@@ -11,7 +11,8 @@ import Testing
             Catalog.builtIn.tables == [
                 "ApInvoice", "ApSupplier", "ArCustomer", "ArInvoice", "GenJournalCtl", "GenJournalDetail", "GenMaster",
                 "GenTransaction", "InvMaster", "InvWarehouse", "PorMasterDetail", "PorMasterHdr",
-            ])
+            ]
+        )
         for entry in Catalog.builtIn.entries.values {
             #expect(throws: Never.self) { try entry.validate() }
             #expect((8...30).contains(entry.dataColumns.count), "\(entry.table)")
@@ -85,7 +86,10 @@ import Testing
         (CatalogEntryOverride(table: "ApInvoice", amountColumns: ["Supplier"]), "amount column 'Supplier'"),
         (CatalogEntryOverride(table: "ApInvoice", removedColumns: ["TimeStamp"]), "rowVersion strategy"),
         (
-            CatalogEntryOverride(table: "ApInvoice", clustering: ["_company", "Supplier", "Invoice", "Branch", "Currency"]),
+            CatalogEntryOverride(
+                table: "ApInvoice",
+                clustering: ["_company", "Supplier", "Invoice", "Branch", "Currency"]
+            ),
             "at most 4"
         ),
         (CatalogEntryOverride(table: "Foo", keyColumns: ["A"]), "must give keyColumns and columns"),

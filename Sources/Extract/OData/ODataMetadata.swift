@@ -123,7 +123,8 @@ public struct ODataEntityPlan: Sendable, Hashable {
                 throw SysproBQError(
                     .configuration,
                     "OData: entity \(entry.table) has no column \(missing.joined(separator: ", "))",
-                    remedy: "remove the columns with removedColumns in the catalog configuration for \(entry.table), or "
+                    remedy:
+                        "remove the columns with removedColumns in the catalog configuration for \(entry.table), or "
                         + "correct their names (case matters)",
                     disposition: .terminal
                 )
@@ -135,7 +136,8 @@ public struct ODataEntityPlan: Sendable, Hashable {
                     notes.append(
                         property == nil
                             ? "$metadata does not expose \(name)"
-                            : "\(name) is \(property!.type), not Edm.Binary")
+                            : "\(name) is \(property!.type), not Edm.Binary"
+                    )
                 }
             }
             for column in entry.columns where column.sqlType == .datetime || column.sqlType == .date {
@@ -146,13 +148,15 @@ public struct ODataEntityPlan: Sendable, Hashable {
                 }
             }
             for column in entry.dataColumns {
-                guard case .decimal(let precision, let scale) = column.sqlType, let property = type.property(column.name),
+                guard case .decimal(let precision, let scale) = column.sqlType,
+                    let property = type.property(column.name),
                     property.type == "Edm.Decimal", let serverPrecision = property.precision,
                     let serverScale = property.scale, serverPrecision != precision || serverScale != scale
                 else { continue }
                 notes.append(
                     "\(column.name) is decimal(\(serverPrecision),\(serverScale)) on the server, "
-                        + "decimal(\(precision),\(scale)) in the catalog")
+                        + "decimal(\(precision),\(scale)) in the catalog"
+                )
             }
         } else {
             for column in entry.columns where column.sqlType == .datetime || column.sqlType == .date {

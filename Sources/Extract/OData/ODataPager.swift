@@ -84,7 +84,14 @@ struct ODataPager {
         switch mode {
         case .skip:
             skip += received
-            currentURL = builder.pageURL(plan: plan, company: company, window: window, cursor: nil, top: top, skip: skip)
+            currentURL = builder.pageURL(
+                plan: plan,
+                company: company,
+                window: window,
+                cursor: nil,
+                top: top,
+                skip: skip
+            )
         case .keyset:
             guard let cursor = lastCursor else { return .finished }
             guard cursor != previousKeysetCursor else {

@@ -87,7 +87,9 @@ struct ODataRequestBuilder: Sendable {
         switch window {
         case .rowVersion(let after):
             let column = plan.entry.rowVersionColumn ?? "TimeStamp"
-            guard let from = cursor?.rowVersion ?? after, let literal = ODataLiteral.rowVersion(from) else { return nil }
+            guard let from = cursor?.rowVersion ?? after, let literal = ODataLiteral.rowVersion(from) else {
+                return nil
+            }
             return "\(column) gt \(literal)"
         case .businessDate(let from, let through):
             let column = businessDateColumn(plan)

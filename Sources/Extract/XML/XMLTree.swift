@@ -79,8 +79,9 @@ enum XMLTree {
     /// The encoding named in an XML declaration at the start of `bytes`, lower-cased, if any.
     static func declaredEncoding(_ bytes: [UInt8]) -> String? {
         var start = 0
-        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
-            || bytes[start] == 0x09 || bytes[start] == 0xEF || bytes[start] == 0xBB || bytes[start] == 0xBF
+        while start < bytes.count,
+            bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D
+                || bytes[start] == 0x09 || bytes[start] == 0xEF || bytes[start] == 0xBB || bytes[start] == 0xBF
         {
             start += 1
         }
