@@ -73,7 +73,8 @@ public final class CurlHTTPClient: HTTPTransport {
 
         let headerList = try CurlHeaderList(lines: Self.headerLines(for: request))
         try handle.set(headerList: headerList)
-        defer { handle.clearHeaderList() }
+        // Uninstall the list before it can be freed: the handle must never hold a dangling list.
+        defer { withExtendedLifetime(headerList) { handle.clearHeaderList() } }
 
         let userdata = Unmanaged.passUnretained(transfer).toOpaque()
         try handle.set(CURLOPT_HEADERFUNCTION, callback: curlHeaderCallback)

@@ -15,6 +15,8 @@ Routes (any method unless noted; query parameters in brackets):
   /reset                Content-Length 1 MiB, sends 64 KiB, then resets the connection (RST)
   /keepalive            X-Connection-Requests: the request count on this TCP connection
   /retry-after[v=V]     503 with Retry-After: V
+  /redirect[to=P]       302 to path P (default /echo), with a body that must never reach a client following it
+  /redirect-loop        302 to itself
 
 Settings that matter (see swift-c-interop.md, pitfall 14): protocol_version HTTP/1.1 and a Content-Length on
 every response keep connections alive; disable_nagle_algorithm avoids a 40 ms Nagle/delayed-ACK stall per request.
@@ -156,6 +158,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif route == "/keepalive":
             self.send(200, b"ok", "text/plain", [("X-Connection-Requests", str(self.connection_requests))])
+        elif route == "/redirect":
+            self.send(302, b"redirect body", "text/plain", [("Location", query.get("to", "/echo"))])
+        elif route == "/redirect-loop":
+            self.send(302, b"again", "text/plain", [("Location", "/redirect-loop")])
         elif route == "/retry-after":
             self.send(503, b"busy", "text/plain", [("Retry-After", query.get("v", "1"))])
         else:
