@@ -109,6 +109,14 @@ import Testing
         #expect(transport.requests[1].url.contains("$orderby=Supplier%2CInvoice"))
     }
 
+    /// Bodies arriving in 5-byte chunks through the client give the same rows.
+    @Test func smallChunksThroughTheClient() throws {
+        let transport = ScriptedHTTPTransport(chunkSize: 5, responses: [Self.page([1, 2, 3]), Self.page([4])])
+        let result = try read(try Self.source(transport), window: .snapshot)
+        #expect(result.rows.map(\.keyValues) == (1...4).map { ["S\($0)", "I\($0)"] })
+        #expect(result.rows[0].columnsText == #""Supplier":"S1","Invoice":"I1","InvoiceDate":"2024-01-02""#)
+    }
+
     /// A business-date read continues after the date exactly as the server sent it.
     @Test func businessDateContinuesAfterDateAsSent() throws {
         let transport = ScriptedHTTPTransport(responses: [Self.page([1, 2, 3]), Self.page([4])])

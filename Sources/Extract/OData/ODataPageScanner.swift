@@ -155,6 +155,18 @@ struct ODataPageScanner {
                 try stringByte(byte, at: offset + index)
                 index += 1
             case .number:
+                // Fast path: copy a run of digits at once when digits are what the grammar expects.
+                if numberPart == .integer || numberPart == .fraction || numberPart == .exponent {
+                    var end = index
+                    while end < count, DecimalText.isDigit(bytes[end]) { end += 1 }
+                    if end > index {
+                        if case .column = target {
+                            raw.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                        }
+                        index = end
+                        continue
+                    }
+                }
                 if try numberByte(byte, at: offset + index) { index += 1 }
             case .stringEscape, .stringUnicode, .lowSurrogateBackslash, .lowSurrogateU:
                 try stringByte(byte, at: offset + index)

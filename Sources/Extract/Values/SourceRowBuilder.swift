@@ -41,7 +41,6 @@ struct SourceRowBuilder {
     private let businessDateIndex: Int?
     private let amountIndices: [Int]
     private var output: [UInt8] = []
-    private var scratch: [UInt8] = []
 
     init(entry: CatalogEntry) {
         self.entry = entry
@@ -93,7 +92,14 @@ struct SourceRowBuilder {
         keyValues.reserveCapacity(keyIndices.count)
         for index in keyIndices {
             switch raw.kinds[index] {
-            case .string, .number:
+            case .string:
+                // String keys are the common case: no normalisation, no scratch buffer.
+                if case .string = plans[index].kind {
+                    keyValues.append(raw.text(index))
+                } else {
+                    keyValues.append(try normalizedText(raw, index, keyValues: nil))
+                }
+            case .number:
                 keyValues.append(try normalizedText(raw, index, keyValues: nil))
             default:
                 throw invalid(
@@ -182,25 +188,28 @@ struct SourceRowBuilder {
             }
         case .decimal, .integer, .date:
             output.append(UInt8(ascii: "\""))
-            try appendNormalized(raw, index, plan: plan, to: &output, keyValues: keyValues, dateOnly: false)
+            if let problem = Self.appendNormalized(raw, index, kind: plan.kind, to: &output, dateOnly: false) {
+                throw invalid(index, raw: raw, keyValues: keyValues, problem: problem)
+            }
             output.append(UInt8(ascii: "\""))
         case .rowVersion:
             break
         }
     }
 
-    /// Appends the normalised text (no quotes) of a decimal, integer or date value.
-    private func appendNormalized(
+    /// Appends the normalised text (no quotes) of a decimal, integer or date value; returns the problem.
+    ///
+    /// Static, so that appending to the builder's own buffer never copies the builder (and with it the buffer).
+    private static func appendNormalized(
         _ raw: RawRow,
         _ index: Int,
-        plan: Plan,
+        kind: Kind,
         to target: inout [UInt8],
-        keyValues: [String]?,
         dateOnly: Bool
-    ) throws(SysproBQError) {
+    ) -> String? {
         let isNumber = raw.kinds[index] == .number
-        let problem: String? = raw.withBytes(index) { bytes in
-            switch plan.kind {
+        return raw.withBytes(index) { bytes -> String? in
+            switch kind {
             case .decimal(let precision, let scale, let maximumFractionDigits):
                 return DecimalText.appendNormalized(
                     bytes,
@@ -221,19 +230,18 @@ struct SourceRowBuilder {
                 return nil
             }
         }
-        if let problem { throw invalid(index, raw: raw, keyValues: keyValues, problem: problem) }
     }
 
-    private mutating func normalizedText(
+    private func normalizedText(
         _ raw: RawRow,
         _ index: Int,
         keyValues: [String]?,
         dateOnly: Bool = false
     ) throws(SysproBQError) -> String {
-        scratch.removeAll(keepingCapacity: true)
-        var target = scratch
-        try appendNormalized(raw, index, plan: plans[index], to: &target, keyValues: keyValues, dateOnly: dateOnly)
-        scratch = target
+        var target: [UInt8] = []
+        if let problem = Self.appendNormalized(raw, index, kind: plans[index].kind, to: &target, dateOnly: dateOnly) {
+            throw invalid(index, raw: raw, keyValues: keyValues, problem: problem)
+        }
         return String(decoding: target, as: UTF8.self)
     }
 
