@@ -70,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),
         .testTarget(name: "CLITests", dependencies: ["Common"]),
     ]
 )
