@@ -96,10 +96,38 @@ import Testing
         #expect(plan.entry.rowVersionColumn == "TimeStamp")
     }
 
-    /// A catalog column the service lacks is a terminal error naming it.
-    @Test func missingColumnIsAnError() throws {
+    /// A catalog column the service lacks is dropped with a note by default, and an error under `.fail`.
+    @Test func missingColumnIsDroppedOrAnError() throws {
         var entry = Self.entry
         entry.columns.append(CatalogColumn(name: "Branch", sqlType: .char(10)))
+        entry.amountColumns = ["OrigInvValue"]
+        let plan = try ODataEntityPlan.make(
+            entry: entry,
+            metadata: try ODataMetadata.parse(Array(Self.csdl.utf8)),
+            configuration: ODataRequestBuilderTests.configuration,
+            rowVersionFilterable: nil
+        )
+        #expect(plan.entry.column(named: "Branch") == nil)
+        #expect(plan.notes.contains("dropped columns the service lacks: Branch"))
+        var configuration = ODataRequestBuilderTests.configuration
+        configuration.missingColumns = .fail
+        let error = caught {
+            _ = try ODataEntityPlan.make(
+                entry: entry,
+                metadata: try ODataMetadata.parse(Array(Self.csdl.utf8)),
+                configuration: configuration,
+                rowVersionFilterable: nil
+            )
+        }
+        #expect(error?.disposition == .terminal)
+        #expect(error?.message.contains("Branch") == true)
+    }
+
+    /// A missing key column is always an error.
+    @Test func missingKeyColumnIsAnError() throws {
+        var entry = Self.entry
+        entry.columns.append(CatalogColumn(name: "Branch", sqlType: .char(10), nullable: false))
+        entry.keyColumns.append("Branch")
         let error = caught {
             _ = try ODataEntityPlan.make(
                 entry: entry,
@@ -108,8 +136,7 @@ import Testing
                 rowVersionFilterable: nil
             )
         }
-        #expect(error?.disposition == .terminal)
-        #expect(error?.message.contains("Branch") == true)
+        #expect(error?.message.contains("no column Branch") == true)
     }
 
     /// An entity set the service lacks is a terminal error.

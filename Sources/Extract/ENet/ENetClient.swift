@@ -109,6 +109,10 @@ final class ENetClient {
             for token in session.tokens {
                 do {
                     try logoff(token: token, summary: &summary)
+                } catch  where session.expiredTokens.contains(token) {
+                    // The server already said this session is gone; its Logoff failing is expected.
+                    summary.recordFault("logoffExpiredSession")
+                    logger.debug("e.net Logoff of an expired session failed", metadata: ["enet.company": "\(company)"])
                 } catch {
                     summary.recordFault("logoff")
                     logger.warning(
@@ -141,6 +145,8 @@ struct ENetSession {
     let company: String
     /// Every token obtained, the current one last; all are logged off when the session ends.
     private(set) var tokens: [String]
+    /// Tokens the server answered with a session error.
+    private(set) var expiredTokens: Set<String> = []
 
     init(client: ENetClient, company: String, token: String) {
         self.client = client
@@ -177,6 +183,7 @@ struct ENetSession {
                 summary.recordFault("sessionExpired")
                 guard !relogged else { throw ENetError.sessionLost(message, call: "Query/\(businessObject)") }
                 relogged = true
+                expiredTokens.insert(tokens[tokens.count - 1])
                 retries += 1
                 summary.retries += 1
                 tokens.append(try client.logon(company: company, summary: &summary))

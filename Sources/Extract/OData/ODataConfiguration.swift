@@ -8,6 +8,15 @@ public import Common
 /// The password is a secret: it is only ever put into the `Authorization` header by the transport, never into
 /// a URL, a log line or an error. This type is a value type and is `Sendable`.
 public struct ODataConfiguration: Sendable, Hashable {
+    /// What to do with catalog columns the service's `$metadata` lacks (SYSPRO versions differ in columns).
+    public enum MissingColumnPolicy: String, Sendable, Hashable, Codable {
+        /// Read without them and note it in the resolved entry; key, business-date and partition columns must
+        /// still exist.
+        case drop
+        /// Stop with a configuration error naming them.
+        case fail
+    }
+
     /// How pages after the first are requested when the server sends no `@odata.nextLink`.
     public enum PagingMode: String, Sendable, Hashable, Codable {
         /// Continue after the last row with a `$filter` on (cursor, key…) — consistent and index-friendly.
@@ -46,6 +55,7 @@ public struct ODataConfiguration: Sendable, Hashable {
     public var caBundlePath: String?
     public var pagingMode: PagingMode
     public var rowVersionAvailability: RowVersionAvailability
+    public var missingColumns: MissingColumnPolicy
     /// Read `$metadata` to learn property types and whether `TimeStamp` is exposed. When off, or when the
     /// service has no `$metadata`, ``dateLiteralKind`` and ``rowVersionAvailability`` decide.
     public var useMetadata: Bool
@@ -76,6 +86,7 @@ public struct ODataConfiguration: Sendable, Hashable {
         caBundlePath: String? = nil,
         pagingMode: PagingMode = .keyset,
         rowVersionAvailability: RowVersionAvailability = .auto,
+        missingColumns: MissingColumnPolicy = .drop,
         useMetadata: Bool = true,
         dateLiteralKind: ODataDateLiteralKind = .dateTimeOffset,
         dateLiteralOffset: String = "Z",
@@ -94,6 +105,7 @@ public struct ODataConfiguration: Sendable, Hashable {
         self.caBundlePath = caBundlePath
         self.pagingMode = pagingMode
         self.rowVersionAvailability = rowVersionAvailability
+        self.missingColumns = missingColumns
         self.useMetadata = useMetadata
         self.dateLiteralKind = dateLiteralKind
         self.dateLiteralOffset = dateLiteralOffset

@@ -128,15 +128,30 @@ public struct ODataEntityPlan: Sendable, Hashable {
                 )
             }
             let missing = entry.dataColumns.map(\.name).filter { type.property($0) == nil }
-            guard missing.isEmpty else {
+            var essential = Set(entry.keyColumns)
+            if let column = entry.businessDateColumn { essential.insert(column) }
+            if case .column(let column, _) = entry.partitioning { essential.insert(column) }
+            for strategy in entry.changeStrategies {
+                if case .businessDate(let column, _) = strategy { essential.insert(column) }
+            }
+            let missingEssential = missing.filter(essential.contains)
+            guard missing.isEmpty || (missingEssential.isEmpty && configuration.missingColumns == .drop) else {
+                let names = (missingEssential.isEmpty ? missing : missingEssential).joined(separator: ", ")
                 throw SysproBQError(
                     .configuration,
-                    "OData: entity \(entry.table) has no column \(missing.joined(separator: ", "))",
-                    remedy:
-                        "remove the columns with removedColumns in the catalog configuration for \(entry.table), or "
-                        + "correct their names (case matters)",
+                    "OData: entity \(entry.table) has no column \(names)",
+                    remedy: "correct the names (case matters) or override the entry's keyColumns/businessDateColumn in "
+                        + "the catalog configuration; other missing columns can be dropped with removedColumns",
                     disposition: .terminal
                 )
+            }
+            if !missing.isEmpty {
+                // SYSPRO versions differ in columns: stage what the service has, and say so.
+                let dropped = Set(missing)
+                entry.columns.removeAll(where: { dropped.contains($0.name) })
+                entry.amountColumns.removeAll(where: dropped.contains)
+                entry.clustering.removeAll(where: dropped.contains)
+                notes.append("dropped columns the service lacks: \(missing.joined(separator: ", "))")
             }
             if let name = entry.rowVersionColumn, configuration.rowVersionAvailability == .auto {
                 let property = type.property(name)
