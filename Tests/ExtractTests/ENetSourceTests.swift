@@ -190,6 +190,17 @@ import Testing
         #expect(paths(transport) == ["Logon"])
     }
 
+    /// An IIS error page echoing the URL never puts the password into the error.
+    @Test func statusErrorScrubsPasswords() throws {
+        let transport = ScriptedHTTPTransport(responses: [
+            .respond(status: 404, text: "<html>Requested URL /Logon?OperatorPassword=pw&x=1 not found</html>")
+        ])
+        let error = caught { _ = try read(try Self.source(transport)) }
+        #expect(error?.code == .configuration)
+        #expect(error?.disposition == .needsHuman)
+        #expect(error.map { "\($0.detailedDescription)".contains("=pw") } == false)
+    }
+
     /// check() reports the version and a successful logon, and logs off.
     @Test func checkPingsVersionAndLogon() throws {
         let transport = FakeENet(queries: []).transport()

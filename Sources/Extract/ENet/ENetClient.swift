@@ -43,7 +43,13 @@ final class ENetClient {
                 try transport.perform(request, maxBodyBytes: Self.maximumBodyBytes)
             }
             guard response.status == 200 else {
-                throw ENetError.forStatus(response.head, body: Array(response.body.prefix(4096)), url: url, call: call)
+                throw ENetError.forStatus(
+                    response.head,
+                    body: Array(response.body.prefix(4096)),
+                    url: url,
+                    call: call,
+                    secrets: [configuration.operatorPassword, configuration.companyPassword]
+                )
             }
             return response
         }

@@ -6,9 +6,21 @@ import Common
 /// in front of it (a wrong base URL, a URL too long, the service stopped).
 enum ENetError {
     /// The error for a non-200 answer.
-    static func forStatus(_ head: HTTPResponseHead, body: [UInt8], url: String, call: String) -> RetryableFailure {
+    ///
+    /// - Parameter secrets: the passwords, scrubbed from the body excerpt (an IIS error page may echo the URL).
+    static func forStatus(
+        _ head: HTTPResponseHead,
+        body: [UInt8],
+        url: String,
+        call: String,
+        secrets: [String]
+    ) -> RetryableFailure {
         let status = head.status
-        let cause = SysproBQError.Cause.http(status: status, bodyExcerpt: ODataError.excerpt(body))
+        let excerpt = Redaction.scrub(
+            scrubQueryParameters(ODataError.excerpt(body)),
+            secrets: secrets + secrets.map(PercentEncoding.encode)
+        )
+        let cause = SysproBQError.Cause.http(status: status, bodyExcerpt: excerpt)
         let request = Redaction.url(url)
         let error: SysproBQError
         switch status {
@@ -42,6 +54,29 @@ enum ENetError {
             serverDelay: HTTPStatusClass.retryAfterSeconds(head),
             kind: "http \(status)"
         )
+    }
+
+    /// `text` with the value of every sensitive `name=value` (``Redaction/sensitiveParameters``) replaced by
+    /// `REDACTED`, whatever the password's length: error pages echo request URLs.
+    static func scrubQueryParameters(_ text: String) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let equals = rest.firstIndex(of: "=") {
+            let before = rest[..<equals]
+            let nameStart =
+                before.lastIndex(where: { !($0.isLetter || $0.isNumber || $0 == "_") }).map {
+                    before.index(after: $0)
+                } ?? before.startIndex
+            output += rest[...equals]
+            rest = rest[rest.index(after: equals)...]
+            guard Redaction.sensitiveParameters.contains(before[nameStart...].lowercased()) else { continue }
+            let end =
+                rest.firstIndex(where: { $0 == "&" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "<" })
+                ?? rest.endIndex
+            output += "REDACTED"
+            rest = rest[end...]
+        }
+        return output + rest
     }
 
     static func logonRefused(_ message: String, operatorName: String, company: String) -> SysproBQError {
