@@ -158,6 +158,19 @@ import Testing
         #expect(!text.contains("\"Decimals\":0."))
     }
 
+    /// With `IEEE754Compatible=true` in Accept, decimals come back as JSON strings.
+    @Test func ieee754CompatibleWritesDecimalsAsStrings() throws {
+        let sim = try SimHarness()
+        let rows = FlatJSON.odataRows(
+            try sim.request(
+                "GET",
+                "/SYSPRO8Odata/SYSPROOData/A/InvMaster?$select=Ebq&$top=1",
+                headers: ["Accept: application/json;IEEE754Compatible=true"]
+            ).text
+        )
+        #expect(rows.first?.first?.1 == "\"12345678.123457\"")
+    }
+
     /// $metadata lists every table with keys and typed properties.
     @Test func metadataDescribesTheTables() throws {
         let sim = try SimHarness()

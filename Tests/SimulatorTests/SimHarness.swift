@@ -48,8 +48,14 @@ final class SimHarness {
     deinit { server.stop() }
 
     /// Sends one request on a fresh connection and reads the whole response (Connection: close).
-    func request(_ method: String = "GET", _ target: String, auth: Bool = true, timeout: Int = 10) throws -> Response {
-        try Self.request(port: port, method, target, auth: auth, timeout: timeout)
+    func request(
+        _ method: String = "GET",
+        _ target: String,
+        auth: Bool = true,
+        timeout: Int = 10,
+        headers: [String] = []
+    ) throws -> Response {
+        try Self.request(port: port, method, target, auth: auth, timeout: timeout, headers: headers)
     }
 
     /// Sends one request to `port` on 127.0.0.1; a read timeout or reset ends the body early.
@@ -58,10 +64,9 @@ final class SimHarness {
         _ method: String = "GET",
         _ target: String,
         auth: Bool = true,
-        timeout: Int = 10
-    )
-        throws -> Response
-    {
+        timeout: Int = 10,
+        headers: [String] = []
+    ) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -78,6 +83,7 @@ final class SimHarness {
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         if auth { head += "Authorization: Basic \(Data("ADMIN:secret".utf8).base64EncodedString())\r\n" }
+        for h in headers { head += h + "\r\n" }
         head += "Content-Length: 0\r\n\r\n"
         _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var raw: [UInt8] = []

@@ -60,10 +60,13 @@ struct ODataService {
         let selected = options.selectText.map { "(\($0))" } ?? ""
         out.appendJSONString("\(base)/$metadata#\(schema.name)\(selected)")
         out.append(",\"value\":[")
+        // `Accept: application/json;IEEE754Compatible=true` asks for decimals as strings (OData v4 JSON §3.2).
+        let ieee754 = request.header("Accept")?.lowercased().contains("ieee754compatible=true") ?? false
         let renderer = ODataRowRenderer(
             schema: schema,
             columns: options.select,
-            offsetSeconds: configuration.dateOffsetSeconds
+            offsetSeconds: configuration.dateOffsetSeconds,
+            decimalsAsStrings: ieee754
         )
         for (n, i) in page.rows.enumerated() {
             if n > 0 { out.append(byte: 0x2C) }
@@ -78,7 +81,8 @@ struct ODataService {
             )
         }
         out.append("}")
-        send(writer, body: out.bytes, contentType: "application/json; odata.metadata=minimal", fault: fault)
+        let contentType = "application/json; odata.metadata=minimal" + (ieee754 ? "; IEEE754Compatible=true" : "")
+        send(writer, body: out.bytes, contentType: contentType, fault: fault)
     }
 
     private func send(_ writer: ResponseWriter, body: [UInt8], contentType: String, fault: FaultKind?) {
@@ -160,9 +164,11 @@ struct ODataRowRenderer {
     let columns: [Int]
     let names: [[UInt8]]
     let dateSuffix: [UInt8]
+    let decimalsAsStrings: Bool
 
-    init(schema: TableSchema, columns: [Int], offsetSeconds: Int) {
+    init(schema: TableSchema, columns: [Int], offsetSeconds: Int, decimalsAsStrings: Bool = false) {
         self.schema = schema
+        self.decimalsAsStrings = decimalsAsStrings
         self.columns = columns
         names = columns.map { Array("\"\(schema.columns[$0].name)\":".utf8) }
         let sign = offsetSeconds < 0 ? "-" : "+"
@@ -179,7 +185,10 @@ struct ODataRowRenderer {
             switch row[c] {
             case .null: out.append("null")
             case .string(let s): out.appendJSONString(s)
-            case .decimal(let v): out.appendDecimal(v, scale: schema.columns[c].type.scale ?? 0)
+            case .decimal(let v):
+                if decimalsAsStrings { out.append(byte: 0x22) }
+                out.appendDecimal(v, scale: schema.columns[c].type.scale ?? 0)
+                if decimalsAsStrings { out.append(byte: 0x22) }
             case .date(let d):
                 out.append(byte: 0x22)
                 out.appendDate(d)
