@@ -17,14 +17,4 @@ import Testing
     func businessDateIsScannedFromTheLine(line: String, expected: String?) {
         #expect(BusinessDateScanner(column: "InvoiceDate").date(in: Array(line.utf8)) == expected)
     }
-
-    /// Ranges are closed and compare dates as text.
-    @Test func rangeOverlapIsClosed() throws {
-        let range = try #require(BusinessDateRange(from: "2024-01-01", to: "2024-01-31"))
-        #expect(range.overlaps(min: "2023-12-01", max: "2024-01-01"))
-        #expect(!range.overlaps(min: "2024-02-01", max: "2024-02-02"))
-        #expect(range.contains("2024-01-31"))
-        #expect(BusinessDateRange(from: "2024-02-01", to: "2024-01-01") == nil)
-        #expect(BusinessDateRange(from: "2024-1-1", to: "2024-01-01") == nil)
-    }
 }

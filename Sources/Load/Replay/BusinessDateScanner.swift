@@ -44,38 +44,3 @@ struct BusinessDateScanner: Sendable {
         return String(decoding: digits, as: UTF8.self)
     }
 }
-
-/// A closed business-date range `[from, to]` of `YYYY-MM-DD` dates; text order is date order.
-///
-/// This type is a value type and is `Sendable`.
-public struct BusinessDateRange: Sendable, Hashable, CustomStringConvertible {
-    public let from: String
-    public let to: String
-
-    /// - Returns: `nil` when either end is not `YYYY-MM-DD` or `from` is after `to`.
-    public init?(from: String, to: String) {
-        guard Self.isDate(from), Self.isDate(to), from <= to else { return nil }
-        self.from = from
-        self.to = to
-    }
-
-    public func contains(_ date: String) -> Bool { from <= date && date <= to }
-
-    /// Whether `[min, max]` shares at least one day with this range.
-    public func overlaps(min: String, max: String) -> Bool { min <= to && from <= max }
-
-    public var description: String { "\(from)..\(to)" }
-
-    static func isDate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10 else { return false }
-        for (offset, byte) in bytes.enumerated() {
-            if offset == 4 || offset == 7 {
-                if byte != UInt8(ascii: "-") { return false }
-            } else if !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                return false
-            }
-        }
-        return true
-    }
-}
