@@ -98,8 +98,10 @@ final class FakeGoogle: @unchecked Sendable {
         box.fake = self
     }
 
+    /// Holds the fake strongly: tests often keep only the runner, which keeps only the transport. The cycle
+    /// costs a few objects per test.
     private final class Box: @unchecked Sendable {
-        weak var fake: FakeGoogle?
+        var fake: FakeGoogle?
     }
 
     var tokensIssued: Int { lock.withLock { tokenCount } }
