@@ -1,4 +1,5 @@
 internal import Common
+internal import Logging
 
 /// Appends records to a stream's load journal, fsyncing after each call (docs/staging-format.md §8).
 ///
@@ -32,13 +33,18 @@ public final class JournalAppender {
             var repair: [UInt8] = bytes.last == Format.lineFeed ? [] : [Format.lineFeed]
             Self.appendLine(
                 .torn(file: last.path, offset: torn.offset, length: torn.length),
-                at: Timestamp.rfc3339(journal.log.clock.now()), to: &repair)
+                at: Timestamp.rfc3339(journal.log.clock.now()),
+                to: &repair
+            )
             try writer.write(repair)
             try writer.sync()
             size += Int64(repair.count)
             journal.log.logger.warning(
                 "Torn journal tail acknowledged",
-                metadata: ["file": "\(last.path)", "journal.offset": "\(torn.offset)", "journal.bytes": "\(torn.length)"])
+                metadata: [
+                    "file": "\(last.path)", "journal.offset": "\(torn.offset)", "journal.bytes": "\(torn.length)",
+                ]
+            )
         }
     }
 
@@ -52,7 +58,11 @@ public final class JournalAppender {
     ///   later appender acknowledges as a torn tail.
     public func append(_ records: [JournalRecord]) throws {
         guard lock != nil else {
-            throw SysproBQError(.internalError, "The journal appender for \(journal.stream) is closed", disposition: .terminal)
+            throw SysproBQError(
+                .internalError,
+                "The journal appender for \(journal.stream) is closed",
+                disposition: .terminal
+            )
         }
         guard !records.isEmpty else { return }
         if size >= Int64(journal.rotationBytes) { try rotate() }
@@ -125,7 +135,11 @@ extension LoadJournal {
     ///   - seq: the segment.
     ///   - rows: each rejected row's number, stored line and BigQuery's reason.
     ///   - appender: an open appender of this journal.
-    public func quarantine(seq: UInt64, rows: [(row: Int64, line: [UInt8], reason: String)], appender: JournalAppender) throws {
+    public func quarantine(
+        seq: UInt64,
+        rows: [(row: Int64, line: [UInt8], reason: String)],
+        appender: JournalAppender
+    ) throws {
         guard !rows.isEmpty else { return }
         let directory = log.quarantineDirectory(stream)
         try Files.makeDirectories(directory)

@@ -1,7 +1,14 @@
 /// One record of a stream's load journal (docs/staging-format.md §8.2). Value type, `Sendable`.
 public enum JournalRecord: Sendable, Hashable {
     /// BigQuery accepted rows `firstRow ..< firstRow + rowCount` of segment `seq`.
-    case ack(seq: UInt64, firstRow: Int64, rowCount: Int64, insertIdFirst: String, insertIdLast: String, response: String)
+    case ack(
+        seq: UInt64,
+        firstRow: Int64,
+        rowCount: Int64,
+        insertIdFirst: String,
+        insertIdLast: String,
+        response: String
+    )
     /// Row `row` of segment `seq` was rejected and written to `quarantine/rows-<seq>.ndjson`.
     case quarantine(seq: UInt64, row: Int64, reason: String)
     /// Every row of segment `seq` is accounted for (acknowledged or quarantined).
@@ -41,7 +48,9 @@ public enum JournalRecord: Sendable, Hashable {
                 "response": .string(response),
             ]) { $1 }
         case .quarantine(let seq, let row, let reason):
-            members.merge(["type": "quarantine", "seq": .integer(Int64(seq)), "row": .integer(row), "reason": .string(reason)]) { $1 }
+            members.merge([
+                "type": "quarantine", "seq": .integer(Int64(seq)), "row": .integer(row), "reason": .string(reason),
+            ]) { $1 }
         case .segmentLoaded(let seq, let rows, let quarantined, let mode, let jobId):
             members.merge([
                 "type": "segmentLoaded", "seq": .integer(Int64(seq)), "rows": .integer(rows),
@@ -50,12 +59,15 @@ public enum JournalRecord: Sendable, Hashable {
             ]) { $1 }
         case .replay(let seq, let generation, let reason):
             members.merge([
-                "type": "replay", "seq": .integer(Int64(seq)), "generation": .integer(generation), "reason": .string(reason),
+                "type": "replay", "seq": .integer(Int64(seq)), "generation": .integer(generation),
+                "reason": .string(reason),
             ]) { $1 }
         case .archived(let seq, let location):
             members.merge(["type": "archived", "seq": .integer(Int64(seq)), "location": .string(location)]) { $1 }
         case .torn(let file, let offset, let length):
-            members.merge(["type": "torn", "file": .string(file), "offset": .integer(offset), "length": .integer(length)]) { $1 }
+            members.merge([
+                "type": "torn", "file": .string(file), "offset": .integer(offset), "length": .integer(length),
+            ]) { $1 }
         }
         return .object(members)
     }
@@ -72,7 +84,14 @@ public enum JournalRecord: Sendable, Hashable {
             guard let seq = seq(), let firstRow = int("firstRow"), let rowCount = int("rowCount"),
                 let first = text("insertIdFirst"), let last = text("insertIdLast"), let response = text("response")
             else { return nil }
-            record = .ack(seq: seq, firstRow: firstRow, rowCount: rowCount, insertIdFirst: first, insertIdLast: last, response: response)
+            record = .ack(
+                seq: seq,
+                firstRow: firstRow,
+                rowCount: rowCount,
+                insertIdFirst: first,
+                insertIdLast: last,
+                response: response
+            )
         case "quarantine":
             guard let seq = seq(), let row = int("row"), let reason = text("reason") else { return nil }
             record = .quarantine(seq: seq, row: row, reason: reason)
@@ -81,7 +100,13 @@ public enum JournalRecord: Sendable, Hashable {
                 let mode = text("mode").flatMap(LoadMode.init(rawValue:)), let jobValue = value["jobId"],
                 jobValue.isNull || jobValue.stringValue != nil
             else { return nil }
-            record = .segmentLoaded(seq: seq, rows: rows, quarantined: quarantined, mode: mode, jobId: jobValue.stringValue)
+            record = .segmentLoaded(
+                seq: seq,
+                rows: rows,
+                quarantined: quarantined,
+                mode: mode,
+                jobId: jobValue.stringValue
+            )
         case "replay":
             guard let seq = seq(), let generation = int("generation"), let reason = text("reason") else { return nil }
             record = .replay(seq: seq, generation: generation, reason: reason)

@@ -24,7 +24,9 @@ enum JournalScanner {
         let json = line.dropFirst(9)
         let actual = CRC32.checksum(Array(json))
         guard actual == crc else {
-            return .failure(LineError(reason: "CRC-32 mismatch (expected \(Hex.crc32(crc)), actual \(Hex.crc32(actual)))"))
+            return .failure(
+                LineError(reason: "CRC-32 mismatch (expected \(Hex.crc32(crc)), actual \(Hex.crc32(actual)))")
+            )
         }
         guard let value = try? CanonicalJSON.parse(json), value.encoded().elementsEqual(json),
             let decoded = JournalRecord.decode(value)
@@ -51,8 +53,11 @@ enum JournalScanner {
                         // A `torn` record that acknowledges nothing: treat the record itself as bad.
                         if pending != nil { return result }  // two problems in a row: report the first
                         pending = BadLine(
-                            offset: offset, length: Int64(line.count), reason: "torn record without a torn line",
-                            isLastLine: isLast)
+                            offset: offset,
+                            length: Int64(line.count),
+                            reason: "torn record without a torn line",
+                            isLastLine: isLast
+                        )
                         start = end + 1
                         continue
                     }
@@ -63,7 +68,12 @@ enum JournalScanner {
                 }
                 result.entries.append(JournalContents.Entry(record: record, at: at, file: file, offset: offset))
             case .success:
-                let bad = BadLine(offset: offset, length: Int64(line.count), reason: "last line has no newline", isLastLine: true)
+                let bad = BadLine(
+                    offset: offset,
+                    length: Int64(line.count),
+                    reason: "last line has no newline",
+                    isLastLine: true
+                )
                 if pending != nil {
                     result.unacknowledgedBadLine = pending
                     return result

@@ -1,4 +1,4 @@
-public import Common
+internal import Common
 
 /// A stream's load journal: what BigQuery acknowledged, row by row range (docs/staging-format.md §8).
 ///
@@ -49,9 +49,14 @@ public final class LoadJournal: Sendable {
                         .corruption,
                         "Load journal \(file.path) is corrupt at byte offset \(problem.offset): \(problem.reason)",
                         remedy: "The journal was altered or damaged; restore it from a backup and run verify.",
-                        disposition: .needsHuman)
+                        disposition: .needsHuman
+                    )
                 }
-                contents.tornTail = JournalContents.TornTail(file: file.path, offset: problem.offset, length: problem.length)
+                contents.tornTail = JournalContents.TornTail(
+                    file: file.path,
+                    offset: problem.offset,
+                    length: problem.length
+                )
             }
         }
         return contents
@@ -77,7 +82,11 @@ public final class LoadJournal: Sendable {
     /// - Throws: `.locked` when another process appends to this journal; `.fileSystem`.
     public func openAppender() throws -> JournalAppender {
         try Files.makeDirectories(log.streamDirectory(stream))
-        let lock = try DirectoryLock.acquire(directory: log.streamDirectory(stream), name: Format.journalLockName)
+        let lock = try StagingLog.acquireLock(
+            directory: log.streamDirectory(stream),
+            name: Format.journalLockName,
+            what: "load journal of \(stream)"
+        )
         do {
             return try JournalAppender(journal: self, lock: lock)
         } catch {

@@ -1,5 +1,6 @@
 internal import Common
-public import Foundation
+internal import Foundation
+internal import Logging
 
 /// What ``StagingLog/archive(olderThan:to:streams:)`` did. Value type, `Sendable`.
 public struct ArchiveReport: Sendable, Hashable {
@@ -71,10 +72,16 @@ extension StagingLog {
                     try Files.syncDirectory(streamDirectory(stream))
                     report.moved.append(
                         ArchiveReport.Moved(
-                            stream: stream, sequence: manifest.sequence, bytes: manifest.compressedSize, location: target))
+                            stream: stream,
+                            sequence: manifest.sequence,
+                            bytes: manifest.compressedSize,
+                            location: target
+                        )
+                    )
                     logger.info(
                         "Segment archived",
-                        metadata: ["stream": "\(stream)", "segment.seq": "\(manifest.sequence)", "file": "\(target)"])
+                        metadata: ["stream": "\(stream)", "segment.seq": "\(manifest.sequence)", "file": "\(target)"]
+                    )
                 }
             } catch {
                 try? appender.close()
@@ -107,7 +114,9 @@ extension StagingLog {
             let actual = hasher.finalize().hex
             guard offset == manifest.compressedSize, actual == manifest.segmentSHA256 else {
                 throw BlockCheck.corruption(
-                    source, offset: 0, "the segment fails its SHA-256 or size while being archived",
+                    source,
+                    offset: 0,
+                    "the segment fails its SHA-256 or size while being archived",
                     expected: "\(manifest.compressedSize) bytes, \(manifest.segmentSHA256)",
                     actual: "\(offset) bytes, \(actual)"
                 ).error
@@ -124,8 +133,11 @@ extension StagingLog {
             guard Hashing.sha256Hex(try Files.readAll(final)) == manifest.segmentSHA256 else {
                 try? Files.remove(temp)
                 throw SysproBQError(
-                    .corruption, "Archive file \(final) exists and differs from segment \(source)",
-                    remedy: "Compare the two files; the archive copy must not be overwritten.", disposition: .needsHuman)
+                    .corruption,
+                    "Archive file \(final) exists and differs from segment \(source)",
+                    remedy: "Compare the two files; the archive copy must not be overwritten.",
+                    disposition: .needsHuman
+                )
             }
             try Files.remove(temp)
         } else {

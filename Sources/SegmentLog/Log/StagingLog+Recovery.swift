@@ -54,22 +54,37 @@ extension StagingLog {
     /// Recovery proper; the caller holds the writer lock.
     func recoverLocked(_ stream: StreamID) throws -> RecoveryReport {
         let names = try Files.list(streamDirectory(stream)).compactMap(SegmentFileName.init(parsing:))
-        let manifests = Set(names.compactMap { name -> UInt64? in
-            if case .manifest(let seq) = name { return seq }
-            return nil
-        })
+        let manifests = Set(
+            names.compactMap { name -> UInt64? in
+                if case .manifest(let seq) = name { return seq }
+                return nil
+            }
+        )
         let lastSealed = manifests.max() ?? 0
         var report = RecoveryReport(stream: stream)
         for name in names.sorted(by: { $0.rendered < $1.rendered }) {
             switch name {
             case .segmentTemp:
-                try quarantine(stream, name, reason: "unsealed segment (crash or failure before its seal)", into: &report)
+                try quarantine(
+                    stream,
+                    name,
+                    reason: "unsealed segment (crash or failure before its seal)",
+                    into: &report
+                )
             case .manifestTemp:
-                try quarantine(stream, name, reason: "unpublished manifest (crash before the commit rename)", into: &report)
+                try quarantine(
+                    stream,
+                    name,
+                    reason: "unpublished manifest (crash before the commit rename)",
+                    into: &report
+                )
             case .segment(let seq) where seq == lastSealed + 1 && !manifests.contains(seq):
                 try quarantine(
-                    stream, name, reason: "segment renamed but its manifest never appeared (crash between renames)",
-                    into: &report)
+                    stream,
+                    name,
+                    reason: "segment renamed but its manifest never appeared (crash between renames)",
+                    into: &report
+                )
             default:
                 continue
             }
@@ -98,7 +113,10 @@ extension StagingLog {
 
     /// Moves one file to `quarantine/<name>~<k>` and writes `<name>~<k>.reason`.
     private func quarantine(
-        _ stream: StreamID, _ name: SegmentFileName, reason: String, into report: inout RecoveryReport
+        _ stream: StreamID,
+        _ name: SegmentFileName,
+        reason: String,
+        into report: inout RecoveryReport
     ) throws {
         let directory = quarantineDirectory(stream)
         try Files.makeDirectories(directory)
@@ -118,6 +136,7 @@ extension StagingLog {
         explanation.append(Format.lineFeed)
         try Files.writeAtomically(target + Format.reasonSuffix, explanation)
         report.dropped.append(
-            RecoveryReport.Entry(file: name.rendered, bytes: bytes, reason: reason, quarantinedAs: target))
+            RecoveryReport.Entry(file: name.rendered, bytes: bytes, reason: reason, quarantinedAs: target)
+        )
     }
 }

@@ -51,7 +51,10 @@ public final class StagingLog: Sendable {
         for company in try Files.list(root) where Files.isDirectory("\(root)/\(company)") {
             for table in try Files.list("\(root)/\(company)") where Files.isDirectory("\(root)/\(company)/\(table)") {
                 guard let stream = try? StreamID(company: company, table: table) else {
-                    logger.warning("Skipping a directory that is not a stream", metadata: ["file": "\(company)/\(table)"])
+                    logger.warning(
+                        "Skipping a directory that is not a stream",
+                        metadata: ["file": "\(company)/\(table)"]
+                    )
                     continue
                 }
                 found.append(stream)
@@ -79,14 +82,17 @@ public final class StagingLog: Sendable {
                     .corruption,
                     "Stream \(stream) has no manifest for sequence \(index + 1) (next present: \(sequence))",
                     remedy: "A segment and its manifest were removed; restore them from a backup and run verify.",
-                    disposition: .needsHuman)
+                    disposition: .needsHuman
+                )
             }
             let manifest = try Manifest.decode(try Files.readAll(file), file: file)
             guard manifest.stream == stream, manifest.sequence == sequence else {
                 throw SysproBQError(
                     .corruption,
                     "Manifest \(file) describes \(manifest.stream) sequence \(manifest.sequence)",
-                    remedy: "Manifests were moved or renamed; restore them and run verify.", disposition: .needsHuman)
+                    remedy: "Manifests were moved or renamed; restore them and run verify.",
+                    disposition: .needsHuman
+                )
             }
             guard manifest.previousManifestHash == previous else {
                 throw SysproBQError(
@@ -94,7 +100,8 @@ public final class StagingLog: Sendable {
                     "Manifest \(file) breaks the chain: previousManifestHash is \(manifest.previousManifestHash), "
                         + "expected \(previous)",
                     remedy: "A manifest before it was altered, removed or reordered; run verify.",
-                    disposition: .needsHuman)
+                    disposition: .needsHuman
+                )
             }
             previous = manifest.manifestHash
             manifests.append(manifest)
@@ -107,7 +114,9 @@ public final class StagingLog: Sendable {
     ///
     /// A segment without a business-date range is selected only when `businessDates` is `nil`.
     public func selectSegments(
-        stream: StreamID, sequences: ClosedRange<UInt64>? = nil, businessDates: (from: String, to: String)? = nil
+        stream: StreamID,
+        sequences: ClosedRange<UInt64>? = nil,
+        businessDates: (from: String, to: String)? = nil
     ) throws -> [Manifest] {
         try manifests(of: stream).filter { manifest in
             if let sequences, !sequences.contains(manifest.sequence) { return false }
@@ -130,21 +139,31 @@ public final class StagingLog: Sendable {
         let file = path(stream, .schema(fingerprint: fingerprint))
         guard Files.exists(file) else {
             throw SysproBQError(
-                .corruption, "Schema file \(file) is missing", remedy: "Restore it from a backup or the archive.",
-                disposition: .needsHuman)
+                .corruption,
+                "Schema file \(file) is missing",
+                remedy: "Restore it from a backup or the archive.",
+                disposition: .needsHuman
+            )
         }
         let bytes = try Files.readAll(file)
         let actual = Hashing.sha256Hex(bytes.last == Format.lineFeed ? Array(bytes.dropLast()) : bytes)
         guard bytes.last == Format.lineFeed, actual == fingerprint else {
             throw SysproBQError(
-                .corruption, "Schema file \(file) hashes to \(actual), expected \(fingerprint)",
-                remedy: "Restore it from a backup or the archive.", disposition: .needsHuman)
+                .corruption,
+                "Schema file \(file) hashes to \(actual), expected \(fingerprint)",
+                remedy: "Restore it from a backup or the archive.",
+                disposition: .needsHuman
+            )
         }
         let schema: StreamSchema
         do {
             schema = try StreamSchema(canonical: try CanonicalJSON.parse(bytes.dropLast()), file: file)
         } catch let error as CanonicalJSON.ParseError {
-            throw SysproBQError(.corruption, "Schema file \(file) is not valid JSON: \(error)", disposition: .needsHuman)
+            throw SysproBQError(
+                .corruption,
+                "Schema file \(file) is not valid JSON: \(error)",
+                disposition: .needsHuman
+            )
         }
         guard schema.canonicalBytes == Array(bytes.dropLast()) else {
             throw SysproBQError(.corruption, "Schema file \(file) is not in canonical form", disposition: .needsHuman)
@@ -163,7 +182,10 @@ public final class StagingLog: Sendable {
     /// - Throws: `.locked` naming the holder when another writer has the stream; `.corruption` when the
     ///   existing chain is broken (appending to it would hide the damage); `.fileSystem` for I/O failures.
     public func openWriter(
-        stream: StreamID, schema: StreamSchema, runID: String, options: WriterOptions = WriterOptions()
+        stream: StreamID,
+        schema: StreamSchema,
+        runID: String,
+        options: WriterOptions = WriterOptions()
     ) throws -> SegmentWriter {
         let directory = streamDirectory(stream)
         try Files.makeDirectories(directory)
@@ -182,9 +204,15 @@ public final class StagingLog: Sendable {
             }
             let existing = try manifests(of: stream)
             return try SegmentWriter(
-                log: self, stream: stream, schemaFingerprint: fingerprint, runID: runID, options: options, lock: lock,
+                log: self,
+                stream: stream,
+                schemaFingerprint: fingerprint,
+                runID: runID,
+                options: options,
+                lock: lock,
                 nextSequence: (existing.last?.sequence ?? 0) + 1,
-                previousHash: existing.last?.manifestHash ?? Format.genesisHash)
+                previousHash: existing.last?.manifestHash ?? Format.genesisHash
+            )
         } catch {
             try? lock.release()
             throw error
@@ -195,7 +223,10 @@ public final class StagingLog: Sendable {
     ///
     /// An error from `body` wins over an error from closing, which is then logged.
     public func withWriter<Result>(
-        stream: StreamID, schema: StreamSchema, runID: String, options: WriterOptions = WriterOptions(),
+        stream: StreamID,
+        schema: StreamSchema,
+        runID: String,
+        options: WriterOptions = WriterOptions(),
         _ body: (SegmentWriter) throws -> Result
     ) throws -> Result {
         let writer = try openWriter(stream: stream, schema: schema, runID: runID, options: options)
@@ -236,6 +267,22 @@ public final class StagingLog: Sendable {
     }
 
     func acquireWriterLock(_ stream: StreamID) throws -> DirectoryLock {
-        try DirectoryLock.acquire(directory: streamDirectory(stream), name: Format.writerLockName)
+        try Self.acquireLock(
+            directory: streamDirectory(stream),
+            name: Format.writerLockName,
+            what: "writer of \(stream)"
+        )
+    }
+
+    /// Takes a stream lock or throws `.locked` naming the holder recorded in the lock file.
+    static func acquireLock(directory: String, name: String, what: String) throws -> DirectoryLock {
+        if let lock = try DirectoryLock.acquire(directory: directory, name: name) { return lock }
+        let holder = DirectoryLock.holderDescription(directory: directory, name: name) ?? "holder unknown"
+        throw SysproBQError(
+            .locked,
+            "The \(what) is already open: \(DirectoryLock.lockPath(directory: directory, name: name)) is held (\(holder))",
+            remedy: "Wait for the other run to finish; two writers must never share a stream.",
+            disposition: .retryable
+        )
     }
 }

@@ -11,7 +11,9 @@ extension Manifest {
             "createdAt": .string(createdAt),
             "runId": .string(runID),
             "sourceQuery": .string(sourceQuery),
-            "cursor": .object(["from": cursor.from.map { .string($0) } ?? .null, "to": cursor.to.map { .string($0) } ?? .null]),
+            "cursor": .object([
+                "from": cursor.from.map { .string($0) } ?? .null, "to": cursor.to.map { .string($0) } ?? .null,
+            ]),
             "businessDates": businessDates.map { .object(["min": .string($0.min), "max": .string($0.max)]) } ?? .null,
             "rowCount": .integer(rowCount),
             "compressedSize": .integer(compressedSize),
@@ -54,7 +56,8 @@ extension Manifest {
                 "Manifest \(file) fails its own hash: expected manifestHash \(manifest.manifestHash), "
                     + "computed \(computed)",
                 remedy: "The manifest was altered after sealing; restore it from a backup and run verify.",
-                disposition: .needsHuman)
+                disposition: .needsHuman
+            )
         }
         return manifest
     }
@@ -87,8 +90,11 @@ extension ControlTotals {
 enum ManifestDecodingError {
     static func corrupt(_ file: String, _ what: String) -> SysproBQError {
         SysproBQError(
-            .corruption, "Manifest \(file) \(what)",
-            remedy: "Restore the manifest from a backup, then run verify on the stream.", disposition: .needsHuman)
+            .corruption,
+            "Manifest \(file) \(what)",
+            remedy: "Restore the manifest from a backup, then run verify on the stream.",
+            disposition: .needsHuman
+        )
     }
 
     static func decodeFields(_ value: CanonicalJSON, file: String) throws -> Manifest {
@@ -126,12 +132,17 @@ enum ManifestDecodingError {
             throw SysproBQError(
                 .corruption,
                 "Manifest \(file) has formatVersion \(version); this syspro-bq reads version \(Format.formatVersion)",
-                remedy: "Read it with the syspro-bq version that wrote it.", disposition: .needsHuman)
+                remedy: "Read it with the syspro-bq version that wrote it.",
+                disposition: .needsHuman
+            )
         }
         let streamValue = try field("stream")
         let stream: StreamID
         do {
-            stream = try StreamID(company: try string("company", in: streamValue), table: try string("table", in: streamValue))
+            stream = try StreamID(
+                company: try string("company", in: streamValue),
+                table: try string("table", in: streamValue)
+            )
         } catch {
             throw corrupt(file, "names an invalid stream")
         }
@@ -139,13 +150,17 @@ enum ManifestDecodingError {
         guard UInt64(sequence) <= Format.maximumSequence else { throw corrupt(file, "has sequence out of range") }
         let cursorValue = try field("cursor")
         let cursor = CursorRange(
-            from: try optionalString("from", in: cursorValue), to: try optionalString("to", in: cursorValue))
+            from: try optionalString("from", in: cursorValue),
+            to: try optionalString("to", in: cursorValue)
+        )
         let datesValue = try field("businessDates")
         var businessDates: BusinessDateRange?
         if !datesValue.isNull {
             do {
                 businessDates = try BusinessDateRange(
-                    min: try string("min", in: datesValue), max: try string("max", in: datesValue))
+                    min: try string("min", in: datesValue),
+                    max: try string("max", in: datesValue)
+                )
             } catch {
                 throw corrupt(file, "has an invalid businessDates range")
             }
@@ -159,9 +174,13 @@ enum ManifestDecodingError {
             blocks.append(
                 BlockIndexEntry(
                     compressedOffset: try integer("compressedOffset", in: block),
-                    compressedLength: try integer("compressedLength", in: block), crc32: crc,
-                    firstRow: try integer("firstRow", in: block), rowCount: try integer("rowCount", in: block),
-                    uncompressedLength: try integer("uncompressedLength", in: block)))
+                    compressedLength: try integer("compressedLength", in: block),
+                    crc32: crc,
+                    firstRow: try integer("firstRow", in: block),
+                    rowCount: try integer("rowCount", in: block),
+                    uncompressedLength: try integer("uncompressedLength", in: block)
+                )
+            )
         }
         let totalsValue = try field("controlTotals")
         guard let groupValues = totalsValue["groups"]?.objectValue else { throw corrupt(file, "has invalid 'groups'") }
@@ -170,17 +189,28 @@ enum ManifestDecodingError {
             totals = try ControlTotals(
                 rowCount: try integer("rowCount", in: totalsValue),
                 amounts: try decimalMap(totalsValue["amounts"], "amounts"),
-                groups: try groupValues.mapValues { try decimalMap($0, "groups") })
+                groups: try groupValues.mapValues { try decimalMap($0, "groups") }
+            )
         } catch let error as SysproBQError where error.code == .invalidData {
             throw corrupt(file, "has control totals that are not decimal text")
         }
         let manifest = Manifest(
-            stream: stream, sequence: UInt64(sequence), createdAt: try string("createdAt"), runID: try string("runId"),
-            sourceQuery: try string("sourceQuery"), cursor: cursor, businessDates: businessDates,
-            rowCount: try integer("rowCount"), compressedSize: try integer("compressedSize"),
-            uncompressedSize: try integer("uncompressedSize"), segmentSHA256: try string("segmentSHA256"),
-            blocks: blocks, controlTotals: totals, schemaFingerprint: try string("schemaFingerprint"),
-            previousManifestHash: try string("previousManifestHash"))
+            stream: stream,
+            sequence: UInt64(sequence),
+            createdAt: try string("createdAt"),
+            runID: try string("runId"),
+            sourceQuery: try string("sourceQuery"),
+            cursor: cursor,
+            businessDates: businessDates,
+            rowCount: try integer("rowCount"),
+            compressedSize: try integer("compressedSize"),
+            uncompressedSize: try integer("uncompressedSize"),
+            segmentSHA256: try string("segmentSHA256"),
+            blocks: blocks,
+            controlTotals: totals,
+            schemaFingerprint: try string("schemaFingerprint"),
+            previousManifestHash: try string("previousManifestHash")
+        )
         guard try string("segment") == manifest.segmentFileName else {
             throw corrupt(file, "names segment '\(try string("segment"))' but has sequence \(sequence)")
         }

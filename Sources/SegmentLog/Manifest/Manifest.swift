@@ -1,4 +1,4 @@
-public import Common
+internal import Common
 
 /// The record that seals one segment (docs/staging-format.md §4).
 ///
@@ -42,14 +42,25 @@ public struct Manifest: Sendable, Hashable {
     /// The previous manifest's hash, or ``Format/genesisHash`` for sequence 1.
     public let previousManifestHash: String
     /// SHA-256 hex of the canonical encoding of every other field.
-    public let manifestHash: String
+    public private(set) var manifestHash: String
 
     /// Creates a manifest and computes its hash.
     init(
-        stream: StreamID, sequence: UInt64, createdAt: String, runID: String, sourceQuery: String,
-        cursor: CursorRange, businessDates: BusinessDateRange?, rowCount: Int64, compressedSize: Int64,
-        uncompressedSize: Int64, segmentSHA256: String, blocks: [BlockIndexEntry], controlTotals: ControlTotals,
-        schemaFingerprint: String, previousManifestHash: String
+        stream: StreamID,
+        sequence: UInt64,
+        createdAt: String,
+        runID: String,
+        sourceQuery: String,
+        cursor: CursorRange,
+        businessDates: BusinessDateRange?,
+        rowCount: Int64,
+        compressedSize: Int64,
+        uncompressedSize: Int64,
+        segmentSHA256: String,
+        blocks: [BlockIndexEntry],
+        controlTotals: ControlTotals,
+        schemaFingerprint: String,
+        previousManifestHash: String
     ) {
         self.formatVersion = Format.formatVersion
         self.stream = stream
@@ -69,32 +80,15 @@ public struct Manifest: Sendable, Hashable {
         self.schemaFingerprint = schemaFingerprint
         self.previousManifestHash = previousManifestHash
         self.manifestHash = ""
-        self = self.withHash(Hashing.sha256Hex(canonicalJSON(includingHash: false).encoded()))
-    }
-
-    private init(copying other: Manifest, manifestHash: String) {
-        formatVersion = other.formatVersion
-        stream = other.stream
-        sequence = other.sequence
-        segmentFileName = other.segmentFileName
-        createdAt = other.createdAt
-        runID = other.runID
-        sourceQuery = other.sourceQuery
-        cursor = other.cursor
-        businessDates = other.businessDates
-        rowCount = other.rowCount
-        compressedSize = other.compressedSize
-        uncompressedSize = other.uncompressedSize
-        segmentSHA256 = other.segmentSHA256
-        blocks = other.blocks
-        controlTotals = other.controlTotals
-        schemaFingerprint = other.schemaFingerprint
-        previousManifestHash = other.previousManifestHash
-        self.manifestHash = manifestHash
+        self.manifestHash = computedHash
     }
 
     /// A copy carrying `hash` as its ``manifestHash`` (used when decoding and in tamper tests).
-    func withHash(_ hash: String) -> Manifest { Manifest(copying: self, manifestHash: hash) }
+    func withHash(_ hash: String) -> Manifest {
+        var copy = self
+        copy.manifestHash = hash
+        return copy
+    }
 
     /// The manifest's file name, `manifest-<seq>.json`.
     public var fileName: String { SegmentFileName.manifest(sequence).rendered }
@@ -135,7 +129,8 @@ public struct BusinessDateRange: Sendable, Hashable, Codable {
             throw SysproBQError(
                 .invalidData,
                 "The business-date range \(min)...\(max) is not two YYYY-MM-DD dates in order",
-                disposition: .terminal)
+                disposition: .terminal
+            )
         }
         self.min = min
         self.max = max
@@ -181,7 +176,11 @@ public struct BlockIndexEntry: Sendable, Hashable, Codable {
     public let uncompressedLength: Int64
 
     public init(
-        compressedOffset: Int64, compressedLength: Int64, crc32: UInt32, firstRow: Int64, rowCount: Int64,
+        compressedOffset: Int64,
+        compressedLength: Int64,
+        crc32: UInt32,
+        firstRow: Int64,
+        rowCount: Int64,
         uncompressedLength: Int64
     ) {
         self.compressedOffset = compressedOffset
@@ -233,7 +232,10 @@ public struct ControlTotals: Sendable, Hashable, Codable {
 
     private static func notDecimal(_ name: String, _ value: String) -> SysproBQError {
         SysproBQError(
-            .invalidData, "Control total \(String(reflecting: name)) = \(String(reflecting: value)) is not decimal text",
-            remedy: "Sum amounts exactly and pass the sum as text like -1234.50.", disposition: .terminal)
+            .invalidData,
+            "Control total \(String(reflecting: name)) = \(String(reflecting: value)) is not decimal text",
+            remedy: "Sum amounts exactly and pass the sum as text like -1234.50.",
+            disposition: .terminal
+        )
     }
 }

@@ -59,17 +59,47 @@ public enum SegmentFileName: Sendable, Hashable, CustomStringConvertible {
     /// upper-case hex, an unknown prefix or suffix).
     public init?(parsing name: String) {
         let bytes = Array(name.utf8)
-        if let seq = Self.number(in: bytes, prefix: Format.segmentPrefix, suffix: Format.segmentSuffix + Format.tempSuffix, digits: Format.sequenceDigits) {
+        if let seq = Self.number(
+            in: bytes,
+            prefix: Format.segmentPrefix,
+            suffix: Format.segmentSuffix + Format.tempSuffix,
+            digits: Format.sequenceDigits
+        ) {
             self = .segmentTemp(seq)
-        } else if let seq = Self.number(in: bytes, prefix: Format.segmentPrefix, suffix: Format.segmentSuffix, digits: Format.sequenceDigits) {
+        } else if let seq = Self.number(
+            in: bytes,
+            prefix: Format.segmentPrefix,
+            suffix: Format.segmentSuffix,
+            digits: Format.sequenceDigits
+        ) {
             self = .segment(seq)
-        } else if let seq = Self.number(in: bytes, prefix: Format.manifestPrefix, suffix: Format.manifestSuffix + Format.tempSuffix, digits: Format.sequenceDigits) {
+        } else if let seq = Self.number(
+            in: bytes,
+            prefix: Format.manifestPrefix,
+            suffix: Format.manifestSuffix + Format.tempSuffix,
+            digits: Format.sequenceDigits
+        ) {
             self = .manifestTemp(seq)
-        } else if let seq = Self.number(in: bytes, prefix: Format.manifestPrefix, suffix: Format.manifestSuffix, digits: Format.sequenceDigits) {
+        } else if let seq = Self.number(
+            in: bytes,
+            prefix: Format.manifestPrefix,
+            suffix: Format.manifestSuffix,
+            digits: Format.sequenceDigits
+        ) {
             self = .manifest(seq)
-        } else if let number = Self.number(in: bytes, prefix: Format.journalPrefix, suffix: Format.journalSuffix, digits: Format.journalDigits) {
+        } else if let number = Self.number(
+            in: bytes,
+            prefix: Format.journalPrefix,
+            suffix: Format.journalSuffix,
+            digits: Format.journalDigits
+        ) {
             self = .journal(number)
-        } else if let seq = Self.number(in: bytes, prefix: Format.rowsPrefix, suffix: Format.rowsSuffix, digits: Format.sequenceDigits) {
+        } else if let seq = Self.number(
+            in: bytes,
+            prefix: Format.rowsPrefix,
+            suffix: Format.rowsSuffix,
+            digits: Format.sequenceDigits
+        ) {
             self = .quarantinedRows(seq)
         } else if name.hasPrefix(Format.schemaPrefix), name.hasSuffix(Format.schemaSuffix),
             bytes.count == Format.schemaPrefix.utf8.count + 64 + Format.schemaSuffix.utf8.count

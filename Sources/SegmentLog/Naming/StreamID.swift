@@ -1,4 +1,4 @@
-public import Common
+internal import Common
 
 /// One stream of the staging log: a (company, SYSPRO table) pair, stored at `<root>/<company>/<table>/`.
 ///

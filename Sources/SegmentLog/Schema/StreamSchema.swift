@@ -1,4 +1,4 @@
-public import Common
+internal import Common
 
 /// What the rows of a stream mean (design decision 10; docs/staging-format.md §5).
 ///
@@ -76,8 +76,11 @@ public struct StreamSchema: Codable, Sendable, Hashable {
     init(canonical value: CanonicalJSON, file: String) throws {
         func fail(_ field: String) -> SysproBQError {
             SysproBQError(
-                .corruption, "Schema file \(file) has a missing or invalid field '\(field)'",
-                remedy: "Restore the schema file from a backup or the archive.", disposition: .needsHuman)
+                .corruption,
+                "Schema file \(file) has a missing or invalid field '\(field)'",
+                remedy: "Restore the schema file from a backup or the archive.",
+                disposition: .needsHuman
+            )
         }
         guard let columnValues = value["columns"]?.arrayValue else { throw fail("columns") }
         var columns: [ColumnSchema] = []
@@ -100,8 +103,12 @@ public struct StreamSchema: Codable, Sendable, Hashable {
             throw fail("versionKind")
         }
         try self.init(
-            columns: columns, keyColumns: keys, businessDateColumn: dateValue.stringValue, amountColumns: amounts,
-            versionKind: kind)
+            columns: columns,
+            keyColumns: keys,
+            businessDateColumn: dateValue.stringValue,
+            amountColumns: amounts,
+            versionKind: kind
+        )
     }
 
     private func validate() throws {

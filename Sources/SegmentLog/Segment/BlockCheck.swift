@@ -3,7 +3,13 @@ internal import Common
 /// The integrity checks on one segment's blocks, shared by ``SegmentReader`` and ``LogVerifier``
 /// (docs/staging-format.md §4.3, §4.4, §6).
 enum BlockCheck {
-    static func corruption(_ path: String, offset: Int64, _ what: String, expected: String, actual: String)
+    static func corruption(
+        _ path: String,
+        offset: Int64,
+        _ what: String,
+        expected: String,
+        actual: String
+    )
         -> SegmentCorruption
     {
         SegmentCorruption(path: path, offset: offset, what: what, expected: expected, actual: actual)
@@ -19,9 +25,12 @@ enum BlockCheck {
                 block.rowCount > 0
             else {
                 throw corruption(
-                    path, offset: offset, "manifest \(manifest.fileName) has an inconsistent block index",
+                    path,
+                    offset: offset,
+                    "manifest \(manifest.fileName) has an inconsistent block index",
                     expected: "block at offset \(offset), row \(row)",
-                    actual: "block at offset \(block.compressedOffset), row \(block.firstRow)")
+                    actual: "block at offset \(block.compressedOffset), row \(block.firstRow)"
+                )
             }
             offset += block.compressedLength
             row += block.rowCount
@@ -30,9 +39,13 @@ enum BlockCheck {
         guard offset == manifest.compressedSize, row == manifest.rowCount, uncompressed == manifest.uncompressedSize
         else {
             throw corruption(
-                path, offset: 0, "manifest \(manifest.fileName) has a block index that does not add up",
-                expected: "\(manifest.compressedSize) bytes, \(manifest.rowCount) rows, \(manifest.uncompressedSize) uncompressed",
-                actual: "\(offset) bytes, \(row) rows, \(uncompressed) uncompressed")
+                path,
+                offset: 0,
+                "manifest \(manifest.fileName) has a block index that does not add up",
+                expected:
+                    "\(manifest.compressedSize) bytes, \(manifest.rowCount) rows, \(manifest.uncompressedSize) uncompressed",
+                actual: "\(offset) bytes, \(row) rows, \(uncompressed) uncompressed"
+            )
         }
     }
 
@@ -52,34 +65,53 @@ enum BlockCheck {
         let size = try file.size()
         guard size == manifest.compressedSize else {
             throw corruption(
-                path, offset: min(size, manifest.compressedSize),
+                path,
+                offset: min(size, manifest.compressedSize),
                 size < manifest.compressedSize ? "file is truncated" : "file has extra bytes",
-                expected: "\(manifest.compressedSize) bytes", actual: "\(size) bytes")
+                expected: "\(manifest.compressedSize) bytes",
+                actual: "\(size) bytes"
+            )
         }
     }
 
     /// Reads block `index` and checks its CRC-32 over the compressed bytes.
     static func readBlock(
-        _ file: FileReader, block: BlockIndexEntry, index: Int, manifest: Manifest, path: String
+        _ file: FileReader,
+        block: BlockIndexEntry,
+        index: Int,
+        manifest: Manifest,
+        path: String
     ) throws -> [UInt8] {
         let bytes = try file.read(offset: block.compressedOffset, count: Int(block.compressedLength))
         guard bytes.count == Int(block.compressedLength) else {
             throw corruption(
-                path, offset: block.compressedOffset + Int64(bytes.count), "block \(index) is truncated",
-                expected: "\(block.compressedLength) bytes", actual: "\(bytes.count) bytes")
+                path,
+                offset: block.compressedOffset + Int64(bytes.count),
+                "block \(index) is truncated",
+                expected: "\(block.compressedLength) bytes",
+                actual: "\(bytes.count) bytes"
+            )
         }
         let crc = CRC32.checksum(bytes)
         guard crc == block.crc32 else {
             throw corruption(
-                path, offset: block.compressedOffset, "block \(index) fails its CRC-32",
-                expected: Hex.crc32(block.crc32), actual: Hex.crc32(crc))
+                path,
+                offset: block.compressedOffset,
+                "block \(index) fails its CRC-32",
+                expected: Hex.crc32(block.crc32),
+                actual: Hex.crc32(crc)
+            )
         }
         return bytes
     }
 
     /// Decompresses one block (exactly one gzip member) and checks its length.
     static func decompress(
-        _ compressed: [UInt8], block: BlockIndexEntry, index: Int, manifest: Manifest, path: String
+        _ compressed: [UInt8],
+        block: BlockIndexEntry,
+        index: Int,
+        manifest: Manifest,
+        path: String
     ) throws -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(Int(block.uncompressedLength))
@@ -93,22 +125,38 @@ enum BlockCheck {
             try decompressor.finish()
             guard decompressor.membersCompleted == 1 else {
                 throw corruption(
-                    path, offset: block.compressedOffset, "block \(index) is not exactly one gzip member",
-                    expected: "1 member", actual: "\(decompressor.membersCompleted) members")
+                    path,
+                    offset: block.compressedOffset,
+                    "block \(index) is not exactly one gzip member",
+                    expected: "1 member",
+                    actual: "\(decompressor.membersCompleted) members"
+                )
             }
         } catch is BlockTooLong {
             throw corruption(
-                path, offset: block.compressedOffset, "block \(index) decompresses to too many bytes",
-                expected: "\(limit) bytes", actual: "more")
+                path,
+                offset: block.compressedOffset,
+                "block \(index) decompresses to too many bytes",
+                expected: "\(limit) bytes",
+                actual: "more"
+            )
         } catch let error as SysproBQError {
             throw corruption(
-                path, offset: block.compressedOffset, "block \(index) is not a valid gzip member",
-                expected: "a valid gzip member", actual: error.message)
+                path,
+                offset: block.compressedOffset,
+                "block \(index) is not a valid gzip member",
+                expected: "a valid gzip member",
+                actual: error.message
+            )
         }
         guard output.count == limit else {
             throw corruption(
-                path, offset: block.compressedOffset, "block \(index) decompresses to the wrong length",
-                expected: "\(limit) bytes", actual: "\(output.count) bytes")
+                path,
+                offset: block.compressedOffset,
+                "block \(index) decompresses to the wrong length",
+                expected: "\(limit) bytes",
+                actual: "\(output.count) bytes"
+            )
         }
         return output
     }
@@ -117,7 +165,10 @@ enum BlockCheck {
 
     /// Splits a block into lines, checking the row count and each line's `_segment`/`_line` prefix.
     static func forEachLine(
-        in uncompressed: [UInt8], block: BlockIndexEntry, manifest: Manifest, path: String,
+        in uncompressed: [UInt8],
+        block: BlockIndexEntry,
+        manifest: Manifest,
+        path: String,
         _ body: (UnsafeRawBufferPointer, Int64) throws -> Bool
     ) throws {
         var expectedPrefix: [UInt8] = []
@@ -125,15 +176,23 @@ enum BlockCheck {
         try uncompressed.withUnsafeBytes { buffer in
             guard buffer.last == Format.lineFeed else {
                 throw corruption(
-                    path, offset: block.compressedOffset, "block does not end with a newline",
-                    expected: "LF", actual: "no LF")
+                    path,
+                    offset: block.compressedOffset,
+                    "block does not end with a newline",
+                    expected: "LF",
+                    actual: "no LF"
+                )
             }
             var start = 0
             while start < buffer.count {
                 guard row < block.firstRow + block.rowCount else {
                     throw corruption(
-                        path, offset: block.compressedOffset, "block holds more lines than its index says",
-                        expected: "\(block.rowCount) rows", actual: "more")
+                        path,
+                        offset: block.compressedOffset,
+                        "block holds more lines than its index says",
+                        expected: "\(block.rowCount) rows",
+                        actual: "more"
+                    )
                 }
                 let end = buffer[start...].firstIndex(of: Format.lineFeed)!
                 let line = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
@@ -145,9 +204,12 @@ enum BlockCheck {
                 expectedPrefix.append(UInt8(ascii: ","))
                 guard line.starts(with: expectedPrefix) else {
                     throw corruption(
-                        path, offset: block.compressedOffset, "row \(row) does not carry its own segment and line",
+                        path,
+                        offset: block.compressedOffset,
+                        "row \(row) does not carry its own segment and line",
                         expected: String(decoding: expectedPrefix, as: UTF8.self),
-                        actual: String(decoding: line.prefix(expectedPrefix.count), as: UTF8.self))
+                        actual: String(decoding: line.prefix(expectedPrefix.count), as: UTF8.self)
+                    )
                 }
                 guard try body(line, row) else { return }
                 row += 1
@@ -155,8 +217,12 @@ enum BlockCheck {
             }
             guard row == block.firstRow + block.rowCount else {
                 throw corruption(
-                    path, offset: block.compressedOffset, "block holds fewer lines than its index says",
-                    expected: "\(block.rowCount) rows", actual: "\(row - block.firstRow) rows")
+                    path,
+                    offset: block.compressedOffset,
+                    "block holds fewer lines than its index says",
+                    expected: "\(block.rowCount) rows",
+                    actual: "\(row - block.firstRow) rows"
+                )
             }
         }
     }
@@ -176,6 +242,7 @@ struct SegmentCorruption: Error, Hashable {
             .corruption,
             "Segment \(path) is corrupt at byte offset \(offset): \(what) (expected \(expected), actual \(actual))",
             remedy: "The segment was altered or damaged after sealing; restore it from a backup and run verify.",
-            disposition: .needsHuman)
+            disposition: .needsHuman
+        )
     }
 }

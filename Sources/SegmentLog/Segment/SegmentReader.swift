@@ -1,4 +1,4 @@
-public import Common
+internal import Common
 
 /// Reads the rows of one sealed segment through its manifest (docs/staging-format.md §6).
 ///
@@ -21,8 +21,11 @@ public final class SegmentReader {
         self.manifest = manifest
         guard Files.exists(path) else {
             throw SysproBQError(
-                .corruption, "Segment \(path) is missing although manifest \(manifest.fileName) seals it",
-                remedy: "Restore the segment from a backup or the archive, then run verify.", disposition: .needsHuman)
+                .corruption,
+                "Segment \(path) is missing although manifest \(manifest.fileName) seals it",
+                remedy: "Restore the segment from a backup or the archive, then run verify.",
+                disposition: .needsHuman
+            )
         }
         do {
             try BlockCheck.validateIndex(manifest, path: path)
@@ -51,7 +54,8 @@ public final class SegmentReader {
     ///     returns whether to continue.
     /// - Throws: `.corruption` for any integrity failure; whatever `body` throws.
     public func forEachRow(
-        from row: Int64 = 0, _ body: (_ line: UnsafeRawBufferPointer, _ row: Int64) throws -> Bool
+        from row: Int64 = 0,
+        _ body: (_ line: UnsafeRawBufferPointer, _ row: Int64) throws -> Bool
     ) throws {
         do {
             try rows(from: row, body)
@@ -66,8 +70,10 @@ public final class SegmentReader {
         }
         guard (0...manifest.rowCount).contains(row) else {
             throw SysproBQError(
-                .invalidData, "Row \(row) is outside segment \(manifest.segmentFileName) (0..<\(manifest.rowCount))",
-                disposition: .terminal)
+                .invalidData,
+                "Row \(row) is outside segment \(manifest.segmentFileName) (0..<\(manifest.rowCount))",
+                disposition: .terminal
+            )
         }
         guard row < manifest.rowCount else { return }
         let wholeFile = row == 0
@@ -79,7 +85,12 @@ public final class SegmentReader {
             let compressed = try BlockCheck.readBlock(file, block: block, index: index, manifest: manifest, path: path)
             hasher?.update(compressed)
             let uncompressed = try BlockCheck.decompress(
-                compressed, block: block, index: index, manifest: manifest, path: path)
+                compressed,
+                block: block,
+                index: index,
+                manifest: manifest,
+                path: path
+            )
             var keepGoing = true
             try BlockCheck.forEachLine(in: uncompressed, block: block, manifest: manifest, path: path) { line, number in
                 guard number >= row else { return true }
@@ -92,7 +103,12 @@ public final class SegmentReader {
             let actual = hasher.finalize().hex
             guard actual == manifest.segmentSHA256 else {
                 throw BlockCheck.corruption(
-                    path, offset: 0, "the file fails its SHA-256", expected: manifest.segmentSHA256, actual: actual)
+                    path,
+                    offset: 0,
+                    "the file fails its SHA-256",
+                    expected: manifest.segmentSHA256,
+                    actual: actual
+                )
             }
         }
     }

@@ -24,7 +24,10 @@ public struct SealMetadata: Sendable, Hashable {
     public var controlTotals: ControlTotals
 
     public init(
-        sourceQuery: String, cursor: CursorRange, businessDates: BusinessDateRange?, controlTotals: ControlTotals
+        sourceQuery: String,
+        cursor: CursorRange,
+        businessDates: BusinessDateRange?,
+        controlTotals: ControlTotals
     ) {
         self.sourceQuery = sourceQuery
         self.cursor = cursor

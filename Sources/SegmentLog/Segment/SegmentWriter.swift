@@ -1,5 +1,5 @@
 internal import Common
-public import Logging
+internal import Logging
 
 /// Appends rows to a stream's segments and seals them (docs/staging-format.md §3, §7).
 ///
@@ -46,8 +46,14 @@ public final class SegmentWriter {
     }
 
     init(
-        log: StagingLog, stream: StreamID, schemaFingerprint: String, runID: String, options: WriterOptions,
-        lock: DirectoryLock, nextSequence: UInt64, previousHash: String
+        log: StagingLog,
+        stream: StreamID,
+        schemaFingerprint: String,
+        runID: String,
+        options: WriterOptions,
+        lock: DirectoryLock,
+        nextSequence: UInt64,
+        previousHash: String
     ) throws {
         self.log = log
         self.stream = stream
@@ -132,7 +138,8 @@ public final class SegmentWriter {
                 "Control totals for \(stream) segment \(segment.sequence) count \(metadata.controlTotals.rowCount) "
                     + "rows but \(segment.rowCount) were appended",
                 remedy: "Count the rows Stage appended; the segment is still open and can be sealed again.",
-                disposition: .terminal)
+                disposition: .terminal
+            )
         }
         var committed = false
         let segmentPath = log.path(stream, .segment(segment.sequence))
@@ -146,12 +153,22 @@ public final class SegmentWriter {
             let digest = current!.hasher.finalize().hex
             let sealed = current!
             let manifest = Manifest(
-                stream: stream, sequence: sealed.sequence, createdAt: Timestamp.rfc3339(log.clock.now()),
-                runID: runID, sourceQuery: metadata.sourceQuery, cursor: metadata.cursor,
-                businessDates: metadata.businessDates, rowCount: sealed.rowCount,
-                compressedSize: sealed.compressedSize, uncompressedSize: sealed.uncompressedSize,
-                segmentSHA256: digest, blocks: sealed.blocks, controlTotals: metadata.controlTotals,
-                schemaFingerprint: schemaFingerprint, previousManifestHash: previousHash)
+                stream: stream,
+                sequence: sealed.sequence,
+                createdAt: Timestamp.rfc3339(log.clock.now()),
+                runID: runID,
+                sourceQuery: metadata.sourceQuery,
+                cursor: metadata.cursor,
+                businessDates: metadata.businessDates,
+                rowCount: sealed.rowCount,
+                compressedSize: sealed.compressedSize,
+                uncompressedSize: sealed.uncompressedSize,
+                segmentSHA256: digest,
+                blocks: sealed.blocks,
+                controlTotals: metadata.controlTotals,
+                schemaFingerprint: schemaFingerprint,
+                previousManifestHash: previousHash
+            )
             let manifestFile = try Files.createNew(manifestTempPath)
             do {
                 try manifestFile.write(manifest.fileBytes)
@@ -163,9 +180,11 @@ public final class SegmentWriter {
             }
             for path in [segmentPath, manifestPath] where Files.exists(path) {
                 throw SysproBQError(
-                    .internalError, "Refusing to overwrite \(path) while sealing",
+                    .internalError,
+                    "Refusing to overwrite \(path) while sealing",
                     remedy: "Run recovery on the stream; a sealed file must never be replaced.",
-                    disposition: .needsHuman)
+                    disposition: .needsHuman
+                )
             }
             try Files.rename(sealed.tempPath, to: segmentPath)
             segmentRenamed = true
@@ -180,19 +199,24 @@ public final class SegmentWriter {
                 metadata: [
                     "segment.seq": "\(manifest.sequence)", "segment.rows": "\(manifest.rowCount)",
                     "segment.bytes": "\(manifest.compressedSize)",
-                ])
+                ]
+            )
             return manifest
         } catch {
             if committed {
                 // The manifest is published (the commit point passed) but the directory fsync failed: the
                 // segment is sealed in the namespace and may or may not survive a power loss. Report it.
-                throw Self.wrap(error, "Segment \(segment.sequence) of \(stream) was sealed but the directory fsync failed")
+                throw Self.wrap(
+                    error,
+                    "Segment \(segment.sequence) of \(stream) was sealed but the directory fsync failed"
+                )
             }
             discardCurrent(alsoRemoving: segmentRenamed ? [segmentPath, manifestTempPath] : [manifestTempPath])
             throw Self.wrap(
                 error,
                 "Sealing segment \(segment.sequence) of \(stream) failed; the segment was discarded "
-                    + "(\(segment.rowCount) rows must be appended again)")
+                    + "(\(segment.rowCount) rows must be appended again)"
+            )
         }
     }
 
@@ -204,7 +228,8 @@ public final class SegmentWriter {
         if let current {
             logger.notice(
                 "Unsealed segment discarded on close",
-                metadata: ["segment.seq": "\(current.sequence)", "segment.rows": "\(current.rowCount)"])
+                metadata: ["segment.seq": "\(current.sequence)", "segment.rows": "\(current.rowCount)"]
+            )
             discardCurrent(alsoRemoving: [])
         }
         lock = nil
@@ -227,12 +252,15 @@ public final class SegmentWriter {
                 .invalidData,
                 "A staged row must be one JSON object starting with '{\"' and ending with '}' "
                     + "(got \(line.count) bytes starting \(String(reflecting: String(decoding: line.prefix(16), as: UTF8.self))))",
-                disposition: .terminal)
+                disposition: .terminal
+            )
         }
         if let newline = line.firstIndex(of: Format.lineFeed) {
             throw SysproBQError(
-                .invalidData, "A staged row contains a raw newline at byte \(newline); JSON strings must escape it",
-                disposition: .terminal)
+                .invalidData,
+                "A staged row contains a raw newline at byte \(newline); JSON strings must escape it",
+                disposition: .terminal
+            )
         }
     }
 
@@ -241,7 +269,10 @@ public final class SegmentWriter {
         let sequence = nextSequence
         guard sequence <= Format.maximumSequence else {
             throw SysproBQError(
-                .internalError, "Stream \(stream) has reached the maximum sequence number", disposition: .needsHuman)
+                .internalError,
+                "Stream \(stream) has reached the maximum sequence number",
+                disposition: .needsHuman
+            )
         }
         let report = try log.quarantineLeftovers(of: stream, sequence: sequence, reason: "left by a failed seal")
         if !report.dropped.isEmpty {
@@ -263,8 +294,14 @@ public final class SegmentWriter {
         let rows = current!.rowCount - current!.blockFirstRow
         current!.blocks.append(
             BlockIndexEntry(
-                compressedOffset: current!.compressedSize, compressedLength: Int64(compressed.count), crc32: crc,
-                firstRow: current!.blockFirstRow, rowCount: rows, uncompressedLength: Int64(current!.block.count)))
+                compressedOffset: current!.compressedSize,
+                compressedLength: Int64(compressed.count),
+                crc32: crc,
+                firstRow: current!.blockFirstRow,
+                rowCount: rows,
+                uncompressedLength: Int64(current!.block.count)
+            )
+        )
         current!.compressedSize += Int64(compressed.count)
         current!.uncompressedSize += Int64(current!.block.count)
         current!.blockFirstRow = current!.rowCount
@@ -282,7 +319,8 @@ public final class SegmentWriter {
             throw Self.wrap(
                 error,
                 "Writing segment \(sequence) of \(stream) failed; the segment was discarded "
-                    + "(\(rows) rows must be appended again)")
+                    + "(\(rows) rows must be appended again)"
+            )
         }
     }
 
@@ -296,7 +334,9 @@ public final class SegmentWriter {
                     try Files.remove(path)
                 } catch {
                     logger.warning(
-                        "Could not remove a discarded segment file", metadata: ["file": "\(path)", "error": "\(error)"])
+                        "Could not remove a discarded segment file",
+                        metadata: ["file": "\(path)", "error": "\(error)"]
+                    )
                 }
             }
         }
@@ -318,9 +358,12 @@ enum DecimalText {
             output.append(0x30 + UInt8(value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { buffer in

@@ -28,7 +28,9 @@ public struct LogVerifier: Sendable {
     /// Verifies one stream; segment bytes only for segments within `sequences` and overlapping
     /// `businessDates` (inclusive), all when both are `nil`.
     public func verify(
-        stream: StreamID, sequences: ClosedRange<UInt64>? = nil, businessDates: (from: String, to: String)? = nil
+        stream: StreamID,
+        sequences: ClosedRange<UInt64>? = nil,
+        businessDates: (from: String, to: String)? = nil
     ) throws -> VerificationReport.StreamResult {
         var run = StreamRun(verifier: self, stream: stream)
         try run.verify(sequences: sequences, businessDates: businessDates)
@@ -50,12 +52,23 @@ private struct StreamRun {
     }
 
     mutating func add(
-        _ kind: VerificationReport.Finding.Kind, _ file: String, offset: Int64? = nil, expected: String? = nil,
-        actual: String? = nil, _ message: String, breaksChain: Bool = false
+        _ kind: VerificationReport.Finding.Kind,
+        _ file: String,
+        offset: Int64? = nil,
+        expected: String? = nil,
+        actual: String? = nil,
+        _ message: String,
+        breaksChain: Bool = false
     ) {
         let finding = VerificationReport.Finding(
-            stream: stream, kind: kind, file: file, offset: offset, expected: expected, actual: actual,
-            message: message)
+            stream: stream,
+            kind: kind,
+            file: file,
+            offset: offset,
+            expected: expected,
+            actual: actual,
+            message: message
+        )
         result.findings.append(finding)
         if breaksChain, result.firstBrokenLink == nil { result.firstBrokenLink = finding }
     }
@@ -73,7 +86,7 @@ private struct StreamRun {
                 add(.unsealedLeftover, path, "unsealed leftover; recovery will quarantine it")
             case .schema, .journal: break
             case .quarantinedRows, nil:
-                if [Format.writerLockName, Format.journalLockName].contains(name) { continue }
+                if Format.lockFileNames.contains(name) { continue }
                 if name == Format.quarantineDirectory, Files.isDirectory(path) { continue }
                 add(.unexpectedFile, path, "file name is not part of the staging format")
             }
@@ -87,8 +100,13 @@ private struct StreamRun {
             let file = log.path(stream, .manifest(sequence))
             if sequence != expectedSequence {
                 add(
-                    .sequenceGap, file, expected: "sequence \(expectedSequence)", actual: "sequence \(sequence)",
-                    "sequences \(expectedSequence)...\(sequence - 1) have no manifest", breaksChain: true)
+                    .sequenceGap,
+                    file,
+                    expected: "sequence \(expectedSequence)",
+                    actual: "sequence \(sequence)",
+                    "sequences \(expectedSequence)...\(sequence - 1) have no manifest",
+                    breaksChain: true
+                )
                 previousHash = nil  // the link across the gap cannot be checked
             }
             expectedSequence = sequence + 1
@@ -99,8 +117,13 @@ private struct StreamRun {
             }
             if let previousHash, manifest.previousManifestHash != previousHash {
                 add(
-                    .chainBroken, file, expected: previousHash, actual: manifest.previousManifestHash,
-                    "previousManifestHash does not match the previous manifest's hash", breaksChain: true)
+                    .chainBroken,
+                    file,
+                    expected: previousHash,
+                    actual: manifest.previousManifestHash,
+                    "previousManifestHash does not match the previous manifest's hash",
+                    breaksChain: true
+                )
             }
             previousHash = manifest.manifestHash
             if checkedSchemas[manifest.schemaFingerprint] == nil {
@@ -117,7 +140,11 @@ private struct StreamRun {
         for sequence in segmentSequences.sorted() where !manifestSequences.contains(sequence) {
             let file = log.path(stream, .segment(sequence))
             if sequence == lastSealed + 1 {
-                add(.unsealedLeftover, file, "segment without manifest after the last sealed one; recovery will quarantine it")
+                add(
+                    .unsealedLeftover,
+                    file,
+                    "segment without manifest after the last sealed one; recovery will quarantine it"
+                )
             } else {
                 add(.orphanSegment, file, "segment has no manifest (its manifest was removed)", breaksChain: true)
             }
@@ -145,20 +172,31 @@ private struct StreamRun {
             return nil
         }
         if manifest.fileBytes != bytes {
-            let offset = zip(manifest.fileBytes, bytes).firstIndex { $0 != $1 } ?? min(manifest.fileBytes.count, bytes.count)
+            let offset =
+                zip(manifest.fileBytes, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(manifest.fileBytes.count, bytes.count)
             add(.manifestNotCanonical, file, offset: Int64(offset), "bytes are not the canonical encoding (edited?)")
         }
         let computed = manifest.computedHash
         if computed != manifest.manifestHash {
             add(
-                .manifestHash, file, expected: manifest.manifestHash, actual: computed,
-                "the manifest's content does not match its manifestHash (a field was edited)", breaksChain: true)
+                .manifestHash,
+                file,
+                expected: manifest.manifestHash,
+                actual: computed,
+                "the manifest's content does not match its manifestHash (a field was edited)",
+                breaksChain: true
+            )
         }
         if manifest.stream != stream || manifest.sequence != sequence {
             add(
-                .manifestMisplaced, file, expected: "\(stream) sequence \(sequence)",
+                .manifestMisplaced,
+                file,
+                expected: "\(stream) sequence \(sequence)",
                 actual: "\(manifest.stream) sequence \(manifest.sequence)",
-                "manifest describes another stream or sequence (moved or swapped)", breaksChain: true)
+                "manifest describes another stream or sequence (moved or swapped)",
+                breaksChain: true
+            )
         }
         return manifest
     }
@@ -185,8 +223,11 @@ private struct StreamRun {
             let contents = try journal.contents()
             if let torn = contents.tornTail {
                 add(
-                    .journalTornTail, torn.file, offset: torn.offset,
-                    "torn last line (\(torn.length) bytes) from an interrupted append; ignored")
+                    .journalTornTail,
+                    torn.file,
+                    offset: torn.offset,
+                    "torn last line (\(torn.length) bytes) from an interrupted append; ignored"
+                )
             }
             return JournalState(entries: contents.entries)
         } catch let error as SysproBQError {
@@ -215,8 +256,11 @@ private struct StreamRun {
     mutating func verifySegment(_ manifest: Manifest, journal: JournalState?) {
         guard let location = locateSegment(manifest, journal: journal) else {
             add(
-                .segmentMissing, log.path(stream, .segment(manifest.sequence)),
-                "segment sealed by \(manifest.fileName) is missing (and not in the archive)", breaksChain: true)
+                .segmentMissing,
+                log.path(stream, .segment(manifest.sequence)),
+                "segment sealed by \(manifest.fileName) is missing (and not in the archive)",
+                breaksChain: true
+            )
             return
         }
         let path = location.segment
@@ -243,9 +287,13 @@ private struct StreamRun {
             result.bytesChecked += size
             if size != manifest.compressedSize {
                 add(
-                    .segmentSize, path, offset: min(size, manifest.compressedSize),
-                    expected: "\(manifest.compressedSize) bytes", actual: "\(size) bytes",
-                    size < manifest.compressedSize ? "segment is truncated" : "segment has extra bytes")
+                    .segmentSize,
+                    path,
+                    offset: min(size, manifest.compressedSize),
+                    expected: "\(manifest.compressedSize) bytes",
+                    actual: "\(size) bytes",
+                    size < manifest.compressedSize ? "segment is truncated" : "segment has extra bytes"
+                )
             }
             let hasher = SHA256Hasher()
             var offset: Int64 = 0
@@ -258,14 +306,34 @@ private struct StreamRun {
             }
             let actual = hasher.finalize().hex
             if actual != manifest.segmentSHA256 {
-                add(.segmentSHA256, path, offset: 0, expected: manifest.segmentSHA256, actual: actual, "segment fails its SHA-256")
+                add(
+                    .segmentSHA256,
+                    path,
+                    offset: 0,
+                    expected: manifest.segmentSHA256,
+                    actual: actual,
+                    "segment fails its SHA-256"
+                )
             }
             for (index, block) in manifest.blocks.enumerated() {
                 do {
-                    let compressed = try BlockCheck.readBlock(file, block: block, index: index, manifest: manifest, path: path)
+                    let compressed = try BlockCheck.readBlock(
+                        file,
+                        block: block,
+                        index: index,
+                        manifest: manifest,
+                        path: path
+                    )
                     let uncompressed = try BlockCheck.decompress(
-                        compressed, block: block, index: index, manifest: manifest, path: path)
-                    try BlockCheck.forEachLine(in: uncompressed, block: block, manifest: manifest, path: path) { _, _ in true }
+                        compressed,
+                        block: block,
+                        index: index,
+                        manifest: manifest,
+                        path: path
+                    )
+                    try BlockCheck.forEachLine(in: uncompressed, block: block, manifest: manifest, path: path) { _, _ in
+                        true
+                    }
                 } catch let corruption as SegmentCorruption {
                     add(corruption, kind: .blockCorrupt)
                     if block.compressedOffset + block.compressedLength > size { break }  // the rest is missing too
@@ -277,6 +345,13 @@ private struct StreamRun {
     }
 
     mutating func add(_ corruption: SegmentCorruption, kind: VerificationReport.Finding.Kind) {
-        add(kind, corruption.path, offset: corruption.offset, expected: corruption.expected, actual: corruption.actual, corruption.what)
+        add(
+            kind,
+            corruption.path,
+            offset: corruption.offset,
+            expected: corruption.expected,
+            actual: corruption.actual,
+            corruption.what
+        )
     }
 }
