@@ -54,6 +54,13 @@ import Testing
                 "POST https://bigquery.googleapis.com/bigquery/v2/projects/p/datasets/ds/tables/ApInvoice/insertAll",
             ]
         )
+        #expect(
+            String(decoding: fake.requests[2].body, as: UTF8.self)
+                == BigQueryPaths(configuration: testConfiguration()).viewBody(
+                    "ApInvoice_current",
+                    query: ViewSQL.currentState(raw: "`p.ds.ApInvoice`", keyColumns: ["Supplier", "Invoice"])
+                ).text
+        )
         // The first batch is the two stored lines spliced byte for byte.
         var lines: [[UInt8]] = []
         try staging.log.withReader(staging.manifests[0]) { reader in
@@ -77,6 +84,18 @@ import Testing
         #expect(summary.tables.first?.rowsAcknowledged == 3)
         #expect(summary.tables.first?.segmentsLoaded == 1)
         #expect(try staging.journal.isLoaded(1))
+    }
+
+    /// `check` fetches a token and reads the dataset with it.
+    @Test func checkReadsTheDatasetWithAToken() throws {
+        let staging = try Staging(segments: [Self.dates(1)])
+        let fake = FakeGoogle { _, _ in okBody }
+        try makeRunner(fake, log: staging.log).check()
+        #expect(
+            fake.requests.map(\.request.url) == ["https://bigquery.googleapis.com/bigquery/v2/projects/p/datasets/ds"]
+        )
+        #expect(fake.requests.first?.request.headers.value(for: "Authorization") == "Bearer ya29.token-1")
+        #expect(fake.tokensIssued == 1)
     }
 
     /// A second load of a loaded stream sends no rows.
