@@ -65,7 +65,7 @@ import Testing
         var lines: [[UInt8]] = []
         try staging.log.withReader(staging.manifests[0]) { reader in
             try reader.forEachRow(from: 0) { buffer, _ in
-                lines.append(Array(buffer.bindMemory(to: UInt8.self)))
+                lines.append([UInt8](buffer))
                 return true
             }
         }

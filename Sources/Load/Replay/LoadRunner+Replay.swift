@@ -36,7 +36,7 @@ extension LoadRunner {
             var inRange = 0
             try log.withReader(manifest) { reader in
                 try reader.forEachRow(from: 0) { buffer, _ in
-                    if filter(Array(buffer.bindMemory(to: UInt8.self))) { inRange += 1 }
+                    if filter([UInt8](buffer)) { inRange += 1 }
                     return true
                 }
             }

@@ -138,7 +138,7 @@ final class InsertAllPipeline {
                     return false
                 }
                 if skip.contains(row) || segment.acknowledged.contains(where: { $0.contains(row) }) { return true }
-                let bytes = Array(buffer.bindMemory(to: UInt8.self))
+                let bytes = [UInt8](buffer)
                 if let filter = segment.filter, !filter(bytes) { return true }
                 handle(batcher.add(StagedRow(line: Int(row), bytes: bytes)))
                 return true
