@@ -86,6 +86,23 @@ import Testing
         #expect(try staging.journal.isLoaded(1))
     }
 
+    /// Two companies' streams of one SYSPRO table share one raw table; an existing dataset (409) is fine.
+    @Test func companiesShareOneRawTable() throws {
+        let staging = try Staging(segments: [Self.dates(2)])
+        let other = try StreamID(company: "B", table: "ApInvoice")
+        _ = try StagingFixture.write(log: staging.log, stream: other, segments: [Self.dates(1)])
+        let fake = FakeGoogle { request, _ in
+            request.url.hasSuffix("/datasets") ? errorBody(409, reason: "duplicate", message: "Already Exists") : okBody
+        }
+        let summary = try makeRunner(fake, log: staging.log).load(streams: [staging.stream, other])
+        #expect(summary.failures.isEmpty)
+        #expect(summary.tables.map(\.table) == ["ApInvoice"])
+        #expect(summary.tables.first?.rowsAcknowledged == 3)
+        let inserts = fake.requests.filter { Self.isInsertAll($0.request) }
+        #expect(inserts.allSatisfy { $0.request.url.hasSuffix("/tables/ApInvoice/insertAll") })
+        #expect(try LoadJournal(log: staging.log, stream: other).isLoaded(1))
+    }
+
     /// `check` fetches a token and reads the dataset with it.
     @Test func checkReadsTheDatasetWithAToken() throws {
         let staging = try Staging(segments: [Self.dates(1)])
