@@ -196,7 +196,6 @@ import Testing
         (ScriptedResponse.timeout, true, false),
         (errorBody(400, reason: "invalid"), false, false),
         (errorBody(403, reason: "accessDenied"), false, false),
-        (errorBody(404, reason: "notFound"), false, false),
     ])
     func insertAllFailuresAreRetriedOrReported(failure: ScriptedResponse, retried: Bool, longWait: Bool) throws {
         let staging = try Staging(segments: [Self.dates(2)])
@@ -228,6 +227,32 @@ import Testing
             if case .http(404, _)? = error.cause {
                 #expect(error.remedy?.contains("run load again to create it") == true)
             }
+        }
+    }
+
+    /// A table dropped while loading is created again and the batch retried once; a second 404 stops the table
+    /// with a remedy.
+    @Test(arguments: [1, 2])
+    func missingTableIsCreatedAgainOnce(notFoundAnswers: Int) throws {
+        let staging = try Staging(segments: [Self.dates(2)])
+        var answered = 0
+        let fake = FakeGoogle { request, _ in
+            guard Self.isInsertAll(request), answered < notFoundAnswers else { return okBody }
+            answered += 1
+            return errorBody(404, reason: "notFound", message: "Not found: Table p:ds.ApInvoice")
+        }
+        let summary = try makeRunner(fake, log: staging.log).load(streams: [staging.stream])
+        let methods = fake.requests.dropFirst(3).map {
+            Self.isInsertAll($0.request) ? "insertAll" : $0.request.method.rawValue
+        }
+        if notFoundAnswers == 1 {
+            #expect(methods == ["insertAll", "POST", "insertAll"])
+            #expect(try staging.journal.isLoaded(1))
+        } else {
+            let error = try #require(summary.failures.first?.error)
+            #expect(error.remedy == "table missing: run load again to create it")
+            #expect(methods == ["insertAll", "POST", "insertAll"])
+            #expect(try !staging.journal.isLoaded(1))
         }
     }
 

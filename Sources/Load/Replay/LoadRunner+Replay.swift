@@ -84,7 +84,7 @@ extension LoadRunner {
                     )
                 )
             }
-            let report = try pipeline(tableID: layout.tableID, options: Options())
+            let report = try pipeline(layout: layout, options: Options())
                 .run(work, journal: journal, appender: appender)
             tableSummary.segmentsRead = report.segments
             tableSummary.add(report.totals)

@@ -234,7 +234,7 @@ public final class LoadRunner {
                     markLoaded: true
                 )
             }
-            let report = try pipeline(tableID: layout.tableID, options: options).run(
+            let report = try pipeline(layout: layout, options: options).run(
                 work,
                 journal: journal,
                 appender: appender
@@ -268,7 +268,7 @@ public final class LoadRunner {
         }
     }
 
-    func pipeline(tableID: String, options: Options) -> InsertAllPipeline {
+    func pipeline(layout: RawTableLayout, options: Options) -> InsertAllPipeline {
         let configuration = self.configuration
         let authenticator = self.authenticator
         let clock = self.clock
@@ -276,7 +276,7 @@ public final class LoadRunner {
         let makeTransport = self.makeTransport
         return InsertAllPipeline(
             configuration: configuration,
-            tableID: tableID,
+            layout: layout,
             log: log,
             logger: logger,
             shouldStop: options.shouldStop

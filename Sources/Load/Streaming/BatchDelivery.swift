@@ -1,5 +1,6 @@
 import Common
 import Foundation
+import Logging
 
 /// Delivers one batch through insertAll until every row is acknowledged or rejected.
 ///
@@ -7,7 +8,8 @@ import Foundation
 /// - 200 with `insertErrors`: `invalid` rows are rejected (quarantined by the caller); `stopped` rows are resent
 ///   at once with the same insertIds; rows failing for other reasons are resent after a backoff.
 /// - 413: the batch is halved, down to single rows; a single row still refused is rejected with the reason.
-/// - 404: the table is missing; a terminal error says to run load again to create it.
+/// - 404: the table is missing (dropped while loading): it is created again from the layout and the batch is
+///   retried once; a second 404 is a terminal error that says to run load again.
 /// - Anything else is retried or thrown by ``BigQueryClient/call(_:operation:accept:)``.
 struct BatchDelivery {
     struct Result {
@@ -20,10 +22,13 @@ struct BatchDelivery {
     }
 
     let client: BigQueryClient
-    let tableID: String
+    let layout: RawTableLayout
+
+    private var tableID: String { layout.tableID }
 
     func deliver(_ rows: [StagedRow]) throws -> Result {
         var result = Result()
+        var recreated = false
         var queue: [[StagedRow]] = [rows]
         var rowRetry = RetryState(policy: client.configuration.retryPolicy)
         let operation = "insertAll into \(client.paths.dataset).\(tableID)"
@@ -51,6 +56,11 @@ struct BatchDelivery {
                 let middle = batch.count / 2
                 queue.insert(contentsOf: [Array(batch[..<middle]), Array(batch[middle...])], at: 0)
                 result.splits += 1
+            case 404 where !recreated:
+                client.logger.warning("Table missing; creating it again", metadata: ["bq.table": "\(tableID)"])
+                try TableManager(client: client).ensureRawTable(layout)
+                recreated = true
+                queue.insert(batch, at: 0)
             case 404:
                 throw SysproBQError(
                     .remote,

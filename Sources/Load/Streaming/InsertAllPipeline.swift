@@ -32,7 +32,7 @@ final class InsertAllPipeline {
     }
 
     let configuration: BigQueryConfiguration
-    let tableID: String
+    let layout: RawTableLayout
     let makeClient: @Sendable () throws -> BigQueryClient
     let log: StagingLog
     let logger: Logger
@@ -40,14 +40,14 @@ final class InsertAllPipeline {
 
     init(
         configuration: BigQueryConfiguration,
-        tableID: String,
+        layout: RawTableLayout,
         log: StagingLog,
         logger: Logger,
         shouldStop: @escaping @Sendable () -> Bool,
         makeClient: @escaping @Sendable () throws -> BigQueryClient
     ) {
         self.configuration = configuration
-        self.tableID = tableID
+        self.layout = layout
         self.log = log
         self.logger = logger
         self.shouldStop = shouldStop
@@ -68,13 +68,13 @@ final class InsertAllPipeline {
         let queue = WorkQueue<Job>(capacity: configuration.concurrency * 2)
         let statistics = StatisticsBox()
         let group = DispatchGroup()
-        let tableID = self.tableID
+        let layout = self.layout
         let makeClient = self.makeClient
         for index in 0..<configuration.concurrency {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                Self.work(queue: queue, committer: committer, statistics: statistics, tableID: tableID, makeClient)
+                Self.work(queue: queue, committer: committer, statistics: statistics, layout: layout, makeClient)
             }
             thread.name = "syspro-bq insertAll \(index + 1)"
             thread.start()
@@ -164,7 +164,7 @@ final class InsertAllPipeline {
         queue: WorkQueue<Job>,
         committer: OrderedJournalCommitter,
         statistics: StatisticsBox,
-        tableID: String,
+        layout: RawTableLayout,
         _ makeClient: @Sendable () throws -> BigQueryClient
     ) {
         var client: BigQueryClient?
@@ -175,7 +175,7 @@ final class InsertAllPipeline {
             do {
                 if client == nil { client = try makeClient() }
                 guard let client else { continue }
-                let result = try BatchDelivery(client: client, tableID: tableID).deliver(job.rows)
+                let result = try BatchDelivery(client: client, layout: layout).deliver(job.rows)
                 committer.complete(job.ordinal, .batch(seq: job.seq, sent: job.rows.count, result: result))
             } catch {
                 committer.fail(job.ordinal, error)
