@@ -163,6 +163,25 @@ import Testing
         #expect(clock.sleeps.count == 1)
     }
 
+    /// A token endpoint that stays down is retried by the authenticator only, not again by each API call.
+    @Test func tokenOutageIsRetriedOnce() throws {
+        let transport = ScriptedHTTPTransport { _ in .respond(status: 503, text: #"{"error":"server_error"}"#) }
+        let clock = ManualClock()
+        let configuration = testConfiguration()
+        let client = BigQueryClient(
+            configuration: configuration,
+            transport: transport,
+            authenticator: try Self.authenticator(clock: clock, configuration: configuration),
+            clock: clock,
+            logger: StagingFixture.logger
+        )
+        #expect(throws: SysproBQError.self) {
+            try client.call(client.jsonRequest(.get, client.paths.datasetURL), operation: "read")
+        }
+        #expect(transport.requests.count == configuration.retryPolicy.maxAttempts)
+        #expect(transport.requests.allSatisfy { $0.url.hasSuffix("/token") })
+    }
+
     /// The key, the JWT and the token never appear in descriptions or errors.
     @Test func secretsNeverAppearInOutput() throws {
         let key = try ServiceAccountKey(json: TestKey.keyJSON())

@@ -36,7 +36,7 @@ public final class BigQueryClient {
     /// Sends `request` once with a bearer token; on a 401 drops the token, fetches a new one and sends again,
     /// once (google-auth's `refresh once, then retry`).
     func sendAuthorized(_ request: HTTPRequest, maxBodyBytes: Int = 64 << 20) throws -> HTTPResponse {
-        var token = try authenticator.accessToken(using: transport)
+        var token = try accessToken()
         var refreshed = false
         while true {
             var authorized = request
@@ -49,10 +49,25 @@ public final class BigQueryClient {
             guard response.status == 401, !refreshed else { return response }
             logger.info("Access token refused; refreshing", metadata: ["http.url": "\(Redaction.url(request.url))"])
             authenticator.invalidate(token)
-            token = try authenticator.accessToken(using: transport)
+            token = try accessToken()
             statistics.tokenRefreshes += 1
             refreshed = true
         }
+    }
+
+    /// A token from the authenticator. Its failures were already retried by the authenticator, so they are
+    /// wrapped to keep ``call(_:operation:accept:)`` from retrying them again.
+    private func accessToken() throws -> AccessToken {
+        do {
+            return try authenticator.accessToken(using: transport)
+        } catch let error as SysproBQError {
+            throw TokenFailure(error: error)
+        }
+    }
+
+    /// A token failure passing through ``call(_:operation:accept:)`` unretried.
+    struct TokenFailure: Error {
+        let error: SysproBQError
     }
 
     /// Sends `request` until it succeeds, retrying transient failures with backoff.
@@ -92,6 +107,8 @@ public final class BigQueryClient {
                 failure = classified
                 longWait = action == .retryAfterLongWait
                 serverDelay = HTTPStatusClass.retryAfterSeconds(response.head, now: clock.now())
+            } catch let token as TokenFailure {
+                throw token.error
             } catch let error as SysproBQError where error.code == .transport && error.isRetryable {
                 failure = error.adding(context: operation)
                 reasonKey = "transport"
