@@ -2,7 +2,7 @@
 """A loopback HTTP/1.1 server with fault routes, for the CurlHTTPClient tests.
 
 Standard library only. Binds 127.0.0.1 on an ephemeral port and prints the port on the first line of
-stdout. It exits when its stdin reaches end-of-file, so a test process that dies never leaks it.
+stdout. With `--tls CERT KEY` it speaks HTTPS with that certificate (PEM files). It exits when its stdin reaches end-of-file, so a test process that dies never leaks it.
 
 Routes (any method unless noted; query parameters in brackets):
   /echo                 method, path, headers and body (base64) back as JSON
@@ -15,6 +15,8 @@ Routes (any method unless noted; query parameters in brackets):
   /reset                Content-Length 1 MiB, sends 64 KiB, then resets the connection (RST)
   /keepalive            X-Connection-Requests: the request count on this TCP connection
   /retry-after[v=V]     503 with Retry-After: V
+  /redirect[to=P]       302 to path P (default /echo), with a body that must never reach a client following it
+  /redirect-loop        302 to itself
 
 Settings that matter (see swift-c-interop.md, pitfall 14): protocol_version HTTP/1.1 and a Content-Length on
 every response keep connections alive; disable_nagle_algorithm avoids a 40 ms Nagle/delayed-ACK stall per request.
@@ -24,6 +26,7 @@ import base64
 import json
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -156,6 +159,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif route == "/keepalive":
             self.send(200, b"ok", "text/plain", [("X-Connection-Requests", str(self.connection_requests))])
+        elif route == "/redirect":
+            self.send(302, b"redirect body", "text/plain", [("Location", query.get("to", "/echo"))])
+        elif route == "/redirect-loop":
+            self.send(302, b"again", "text/plain", [("Location", "/redirect-loop")])
         elif route == "/retry-after":
             self.send(503, b"busy", "text/plain", [("Retry-After", query.get("v", "1"))])
         else:
@@ -174,6 +181,10 @@ def main():
     # A child inherits its parent thread's signal mask, and test runners' threads block SIGTERM.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
 
     def exit_on_stdin_eof():

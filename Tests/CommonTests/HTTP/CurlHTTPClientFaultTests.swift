@@ -113,6 +113,19 @@ import Testing
         #expect(next.status == 204)
     }
 
+    /// A timed-out transfer drops its connection; the next request opens a new one and succeeds.
+    @Test func requestAfterATimeoutReconnects() throws {
+        let server = try TestHTTPServer()
+        let client = try CurlHTTPClient()
+        _ = try client.perform(HTTPRequest(url: server.url("/keepalive")))
+        #expect(throws: SysproBQError.self) {
+            _ = try client.perform(HTTPRequest(url: server.url("/slow-headers?s=3"), totalTimeout: 0.3))
+        }
+        let next = try client.perform(HTTPRequest(url: server.url("/keepalive")))
+        #expect(next.head.headers.value(for: "X-Connection-Requests") == "1")
+        #expect(client.connectionsOpened == 2)
+    }
+
     /// https to a plain-HTTP port fails the TLS handshake with a transport error, not a crash.
     @Test func httpsToPlainPortIsATransportError() throws {
         let server = try TestHTTPServer()

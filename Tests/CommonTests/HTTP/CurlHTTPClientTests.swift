@@ -139,6 +139,20 @@ import Testing
         #expect(echo.header("Content-Length") == "0")
     }
 
+    /// A DELETE without a body is sent as a bare DELETE, and a HEAD reads the head without waiting for a body.
+    @Test func deleteAndHeadWithoutBodies() throws {
+        let server = try TestHTTPServer()
+        let client = try CurlHTTPClient()
+        let echo = try Echo(client.perform(HTTPRequest(method: .delete, url: server.url("/echo?job=1"))))
+        #expect(echo.method == "DELETE")
+        #expect(echo.header("Content-Length") == nil)
+        let head = try client.perform(HTTPRequest(method: .head, url: server.url("/large?mb=100")))
+        #expect(head.status == 200)
+        #expect(head.head.headers.value(for: "Content-Length") == "\(100 << 20)")
+        #expect(head.body.isEmpty)
+        #expect(client.connectionsOpened == 1)
+    }
+
     /// HTTP error statuses come back as responses with their body; the transport does not throw them.
     @Test(arguments: [400, 401, 403, 404, 409, 429, 500, 502, 503])
     func errorStatusesAreReturnedNotThrown(status: Int) throws {
@@ -150,13 +164,15 @@ import Testing
         #expect(response.head.headers.value(for: "x-status") == "\(status)")
     }
 
-    /// A header that would inject a second header line is refused before anything is sent.
-    @Test func headerInjectionIsRefused() throws {
+    /// A header that would inject a second header line, or a name that is not a token, is refused before
+    /// anything is sent.
+    @Test(arguments: [
+        HTTPHeader("X-A", "ok\r\nX-Evil: 1"), HTTPHeader("X A", "1"), HTTPHeader("X;", "1"), HTTPHeader("", "1"),
+    ])
+    func invalidHeadersAreRefused(header: HTTPHeader) throws {
         let client = try CurlHTTPClient()
         let error = #expect(throws: SysproBQError.self) {
-            _ = try client.perform(
-                HTTPRequest(url: "http://127.0.0.1:9/x", headers: [HTTPHeader("X-A", "ok\r\nX-Evil: 1")])
-            )
+            _ = try client.perform(HTTPRequest(url: "http://127.0.0.1:9/x", headers: [header]))
         }
         #expect(error?.code == .invalidData)
         #expect(error?.disposition == .terminal)
@@ -178,6 +194,46 @@ import Testing
             _ = try client.perform(HTTPRequest(url: "file:///etc/passwd"))
         }
         #expect(error?.code == .configuration)
+        #expect(error?.disposition == .terminal)
+    }
+}
+
+/// Redirect handling: returned as is by default, followed when configured.
+@Suite struct CurlHTTPClientRedirectTests {
+    /// With the default configuration a 302 reaches the caller with its Location, unfollowed.
+    @Test func redirectsAreReturnedByDefault() throws {
+        let server = try TestHTTPServer()
+        let client = try CurlHTTPClient()
+        let response = try client.perform(HTTPRequest(url: server.url("/redirect?to=/echo")))
+        #expect(response.status == 302)
+        #expect(response.head.headers.value(for: "Location") == "/echo")
+        #expect(response.body == Array("redirect body".utf8))
+    }
+
+    /// When following, the caller sees only the final head and body, never the redirect's.
+    @Test func followedRedirectDeliversOnlyTheFinalResponse() throws {
+        let server = try TestHTTPServer()
+        let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(maxRedirects: 3))
+        var heads: [Int] = []
+        var body: [UInt8] = []
+        let head = try client.perform(
+            HTTPRequest(url: server.url("/redirect?to=/echo")),
+            onHead: { heads.append($0.status) },
+            onBody: { body += $0 }
+        )
+        #expect(head.status == 200)
+        #expect(heads == [200])
+        #expect(try JSONDecoder().decode(Echo.self, from: Data(body)).path == "/echo")
+    }
+
+    /// A redirect loop ends in a terminal error once the limit is reached.
+    @Test func redirectLoopIsTerminal() throws {
+        let server = try TestHTTPServer()
+        let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(maxRedirects: 2))
+        let error = #expect(throws: SysproBQError.self) {
+            _ = try client.perform(HTTPRequest(url: server.url("/redirect-loop")))
+        }
+        #expect(error?.code == .remote)
         #expect(error?.disposition == .terminal)
     }
 }
