@@ -103,6 +103,20 @@ import Testing
         #expect(try LoadJournal(log: staging.log, stream: other).isLoaded(1))
     }
 
+    /// A stream whose journal is locked by another load fails alone; the other company's stream still loads.
+    @Test func oneStreamFailingDoesNotStopTheOthers() throws {
+        let staging = try Staging(segments: [Self.dates(2)])
+        let other = try StreamID(company: "B", table: "ApInvoice")
+        _ = try StagingFixture.write(log: staging.log, stream: other, segments: [Self.dates(1)])
+        let held = try LoadJournal(log: staging.log, stream: other).openAppender()
+        defer { try? held.close() }
+        let summary = try makeRunner(FakeGoogle { _, _ in okBody }, log: staging.log)
+            .load(streams: [staging.stream, other])
+        #expect(summary.failures.map(\.stream) == ["B/ApInvoice"])
+        #expect(summary.failures.first?.error.code == .locked)
+        #expect(try staging.journal.isLoaded(1))
+    }
+
     /// `check` fetches a token and reads the dataset with it.
     @Test func checkReadsTheDatasetWithAToken() throws {
         let staging = try Staging(segments: [Self.dates(1)])

@@ -85,8 +85,9 @@ public final class LoadRunner {
 
     /// Loads every sealed segment of `streams` that is not yet loaded.
     ///
-    /// A failure of one table (a schema conflict, a 400/403/404) is recorded in the summary's ``LoadSummary/failures``
-    /// and the other tables go on; credential failures stop the run at once, since nothing else can succeed.
+    /// A failure of one table (a schema conflict) or one stream (a 400, a 404 twice, a locked journal) is recorded
+    /// in the summary's ``LoadSummary/failures`` and the others go on; credential failures (401 after a refresh,
+    /// 403 accessDenied, invalid_grant) stop the run at once, since nothing else can succeed.
     public func load(streams: [StreamID], options: Options = Options()) throws -> LoadSummary {
         var summary = LoadSummary()
         let client = try makeClient()
@@ -109,17 +110,33 @@ public final class LoadRunner {
                 }
                 for stream in tableStreams {
                     guard !options.shouldStop() else { break }
-                    try load(stream: stream, layout: layout, mode: mode, options: options, into: &tableSummary)
+                    do {
+                        try load(stream: stream, layout: layout, mode: mode, options: options, into: &tableSummary)
+                    } catch let error as SysproBQError where error.code != .credentials {
+                        // One stream's failure (a 400, a locked journal) does not stop the other companies.
+                        logger.error("Loading a stream failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
+                        summary.failures.append(.init(table: table, stream: "\(stream)", error: error))
+                    }
                 }
             } catch let error as SysproBQError {
                 if error.code == .credentials { throw error }
                 logger.error("Loading a table failed", metadata: ["bq.table": "\(table)", "error": "\(error)"])
-                summary.failures.append(.init(table: table, error: error))
+                summary.failures.append(.init(table: table, stream: nil, error: error))
             }
             tableSummary.elapsedSeconds = clock.now().timeIntervalSince(started)
             summary.tables.append(tableSummary)
         }
-        if !options.skipTableSetup { try ensureTrialBalance(layouts: layouts, tables: tables) }
+        if !options.skipTableSetup {
+            do {
+                try ensureTrialBalance(layouts: layouts, tables: tables)
+            } catch let error as SysproBQError {
+                // The rows are loaded; only the convenience view is missing. Report it with the tables.
+                if error.code == .credentials { throw error }
+                summary.failures.append(
+                    .init(table: configuration.tablePrefix + "gl_trial_balance", stream: nil, error: error)
+                )
+            }
+        }
         var setup = LoadSummary.TableSummary(table: "(setup)", mode: .streaming)
         setup.add(client.statistics)
         summary.setupRequests = setup.requests
@@ -304,9 +321,12 @@ public final class LoadRunner {
 }
 
 extension LoadSummary {
-    /// A table that could not be loaded, and why.
+    /// A table or stream that could not be loaded, and why.
     public struct Failure: Sendable, Hashable {
+        /// The SYSPRO table (or view) concerned.
         public let table: String
+        /// The stream (`company/table`) when only that stream failed; `nil` when the whole table did.
+        public let stream: String?
         public let error: SysproBQError
     }
 }
