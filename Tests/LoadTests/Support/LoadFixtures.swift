@@ -22,22 +22,23 @@ final class TemporaryDirectory: Sendable {
 /// An RSA key made once per test process with `openssl genpkey`, and a verifier using `openssl dgst`.
 enum TestKey {
     struct Material: Sendable {
-        let directory: String
         let privatePEM: String
-        let publicKeyPath: String
+        let publicPEM: String
     }
 
+    /// Generated in a temporary directory that is removed at once; only the PEM texts are kept.
     static let material: Material = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("load-tests-key-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("load-tests-key-\(UUID())").path
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let privatePath = directory + "/key.pem"
         let publicPath = directory + "/pub.pem"
-        if !FileManager.default.fileExists(atPath: publicPath) {
-            _ = run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privatePath])
-            _ = run(["pkey", "-in", privatePath, "-pubout", "-out", publicPath])
-        }
-        let pem = (try? String(contentsOfFile: privatePath, encoding: .utf8)) ?? ""
-        return Material(directory: directory, privatePEM: pem, publicKeyPath: publicPath)
+        run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privatePath])
+        run(["pkey", "-in", privatePath, "-pubout", "-out", publicPath])
+        return Material(
+            privatePEM: (try? String(contentsOfFile: privatePath, encoding: .utf8)) ?? "",
+            publicPEM: (try? String(contentsOfFile: publicPath, encoding: .utf8)) ?? ""
+        )
     }()
 
     /// Runs openssl and returns its exit status.
@@ -59,8 +60,9 @@ enum TestKey {
         defer { directory.remove() }
         try Data(message).write(to: URL(fileURLWithPath: directory.path + "/m"))
         try Data(signature).write(to: URL(fileURLWithPath: directory.path + "/s"))
+        try material.publicPEM.write(toFile: directory.path + "/pub.pem", atomically: true, encoding: .utf8)
         return run([
-            "dgst", "-sha256", "-verify", material.publicKeyPath, "-signature", directory.path + "/s",
+            "dgst", "-sha256", "-verify", directory.path + "/pub.pem", "-signature", directory.path + "/s",
             directory.path + "/m",
         ]) == 0
     }
