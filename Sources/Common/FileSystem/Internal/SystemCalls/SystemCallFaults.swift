@@ -1,0 +1,92 @@
+#if DEBUG
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Forces chosen libc calls to fail with a chosen `errno`, for tests. Debug builds only.
+///
+/// `inject(call: "fsync", errno: EIO)` makes the next `fsync` fail with EIO; `after: 2` lets two calls succeed
+/// first; `times: 3` fails three calls in a row. `call` is the libc name as the syscall layer records it:
+/// `open`, `close`, `write`, `pwrite`, `read`, `pread`, `fsync`, `ftruncate`, `fstat`, `stat`, `lstat`,
+/// `rename`, `unlink`, `rmdir`, `mkdir`, `chmod`, `fchmod`, `flock`, `opendir`. Injecting `EINTR` exercises the
+/// retry path: the call is retried and succeeds.
+///
+/// Faults belong to the thread that injected them and fire only for calls made on that thread. swift-testing
+/// runs tests in parallel in one process (every test target shares it), so a global fault would break other
+/// tests' file writes; a synchronous test body stays on one thread, so its faults stay its own. Code under test
+/// that hands file work to another thread does not see the faults. Always `defer { SystemCallFaults.reset() }`.
+///
+/// Thread-safe: the registry is guarded by a `Mutex`.
+public enum SystemCallFaults {
+    struct Fault {
+        var errno: Int32
+        var after: Int
+        var times: Int
+    }
+
+    struct ThreadFaults {
+        var faults: [String: [Fault]] = [:]
+        var writeLimit: (bytes: Int, times: Int)?
+    }
+
+    private static let registry = Mutex<[UInt: ThreadFaults]>([:])
+
+    private static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) }
+
+    /// Makes `call` fail with `errno` on this thread, after `after` successful calls, `times` times in a row.
+    public static func inject(call: String, errno: Int32, after: Int = 0, times: Int = 1) {
+        precondition(after >= 0 && times >= 1, "inject needs after >= 0 and times >= 1")
+        let thread = currentThread
+        registry.withLock { registry in
+            registry[thread, default: ThreadFaults()].faults[call, default: []]
+                .append(Fault(errno: errno, after: after, times: times))
+        }
+    }
+
+    /// Makes the next `times` `write`/`pwrite` calls on this thread write at most `bytes` bytes (a short write,
+    /// as a full pipe or a signal can cause), to prove callers loop.
+    public static func limitWrites(toBytes bytes: Int, times: Int) {
+        precondition(bytes >= 1 && times >= 1, "limitWrites needs bytes >= 1 and times >= 1")
+        let thread = currentThread
+        registry.withLock { $0[thread, default: ThreadFaults()].writeLimit = (bytes, times) }
+    }
+
+    /// Removes every fault injected on this thread.
+    public static func reset() {
+        let thread = currentThread
+        registry.withLock { _ = $0.removeValue(forKey: thread) }
+    }
+
+    /// The errno to fail `call` with now, if a fault is due; counts the call either way.
+    static func consume(call: String) -> Int32? {
+        let thread = currentThread
+        return registry.withLock { registry -> Int32? in
+            guard var faults = registry[thread]?.faults[call], !faults.isEmpty else { return nil }
+            defer { registry[thread]?.faults[call] = faults }
+            if faults[0].after > 0 {
+                faults[0].after -= 1
+                return nil
+            }
+            let code = faults[0].errno
+            faults[0].times -= 1
+            if faults[0].times == 0 { faults.removeFirst() }
+            return code
+        }
+    }
+
+    /// The byte count a write may transfer now.
+    static func limitWrite(_ count: Int) -> Int {
+        let thread = currentThread
+        return registry.withLock { registry -> Int in
+            guard let limit = registry[thread]?.writeLimit else { return count }
+            registry[thread]?.writeLimit = limit.times > 1 ? (limit.bytes, limit.times - 1) : nil
+            return min(count, limit.bytes)
+        }
+    }
+}
+#endif
