@@ -88,6 +88,15 @@ public struct ODataEntityPlan: Sendable, Hashable {
     /// Why the plan differs from the catalog entry, for the log.
     public var notes: [String]
 
+    /// The date column a business-date window filters and pages on: the strategy's, else the entry's.
+    public var businessDateCursorColumn: String? {
+        if case .businessDate(let column, _) = strategy { return column }
+        for strategy in entry.changeStrategies {
+            if case .businessDate(let column, _) = strategy { return column }
+        }
+        return entry.businessDateColumn
+    }
+
     /// Fits `entry` to `metadata` (`nil`: no metadata, use `configuration`'s assumptions).
     ///
     /// - Parameters:

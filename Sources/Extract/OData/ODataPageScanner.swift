@@ -689,12 +689,13 @@ struct ODataPageScanner {
     }
 
     private func violation(_ what: String, at position: Int, remedy: String?) -> SysproBQError {
+        // An HTML page (with a remedy) will not go away by retrying; a broken or cut body may.
         SysproBQError(
             .protocolViolation,
             "OData response for \(entity): \(what), at byte \(position)",
             remedy: remedy
                 ?? "the service sent invalid OData JSON; retry, and if it persists capture the response for SYSPRO support",
-            disposition: .retryable
+            disposition: remedy == nil ? .retryable : .needsHuman
         )
     }
 }

@@ -129,8 +129,28 @@ struct ODataRequestBuilder: Sendable {
     }
 
     private func businessDateColumn(_ plan: ODataEntityPlan) -> String {
-        if case .businessDate(let column, _) = plan.strategy { return column }
-        return plan.entry.businessDateColumn ?? plan.entry.keyColumns[0]
+        plan.businessDateCursorColumn ?? plan.entry.keyColumns[0]
+    }
+
+    /// The `GET` request for `url`, with Basic authentication and the OData JSON `Accept` header.
+    func request(url: String) -> HTTPRequest {
+        var accept = "application/json;odata.metadata=minimal"
+        if configuration.ieee754Compatible { accept += ";IEEE754Compatible=true" }
+        return HTTPRequest(
+            method: .get,
+            url: url,
+            headers: [HTTPHeader(name: "Accept", value: accept), HTTPHeader(name: "OData-MaxVersion", value: "4.0")],
+            basicAuth: BasicCredentials(user: configuration.operatorName, password: configuration.password),
+            connectTimeout: configuration.connectTimeout,
+            totalTimeout: configuration.requestTimeout
+        )
+    }
+
+    /// The `GET` request for `$metadata` (XML).
+    func metadataRequest(company: String) -> HTTPRequest {
+        var request = request(url: metadataURL(company: company))
+        request.headers = [HTTPHeader(name: "Accept", value: "application/xml")]
+        return request
     }
 
     /// The URL of a `@odata.nextLink`: verbatim when absolute, else resolved against the entity URL's origin.

@@ -36,7 +36,14 @@ public enum SystemCallFaults {
 
     private static let registry = Mutex<[UInt: ThreadFaults]>([:])
 
-    private static var currentThread: UInt { UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) }
+    /// The calling thread's identity: `pthread_t` is an integer on Linux and a pointer on Darwin.
+    private static var currentThread: UInt {
+        #if canImport(Darwin)
+        return UInt(bitPattern: pthread_self())
+        #else
+        return UInt(pthread_self())
+        #endif
+    }
 
     /// Makes `call` fail with `errno` on this thread, after `after` successful calls, `times` times in a row.
     public static func inject(call: String, errno: Int32, after: Int = 0, times: Int = 1) {

@@ -25,10 +25,7 @@ func system_close(_ descriptor: Int32) -> Result<Void, SystemCallError> {
 
 /// The corresponding C function is `write`. May write fewer bytes than asked; callers loop.
 func system_write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Result<Int, SystemCallError> {
-    var count = buffer.count
-    #if DEBUG
-    count = SystemCallFaults.limitWrite(count)
-    #endif
+    let count = allowedWriteCount(buffer.count)
     return valueOrErrno("write") { write(descriptor, buffer.baseAddress, count) }
 }
 
@@ -38,10 +35,7 @@ func system_pwrite(
     _ buffer: UnsafeRawBufferPointer,
     at offset: Int64
 ) -> Result<Int, SystemCallError> {
-    var count = buffer.count
-    #if DEBUG
-    count = SystemCallFaults.limitWrite(count)
-    #endif
+    let count = allowedWriteCount(buffer.count)
     return valueOrErrno("pwrite") { pwrite(descriptor, buffer.baseAddress, count, off_t(offset)) }
 }
 
@@ -149,6 +143,16 @@ func system_listDirectory(_ path: String) -> Result<[String], SystemCallError> {
         }
     }
     return .success(names)
+}
+
+/// The byte count a write may pass to the kernel: all of it, except when a test forces short writes.
+@inline(__always)
+private func allowedWriteCount(_ count: Int) -> Int {
+    #if DEBUG
+    return SystemCallFaults.limitWrite(count)
+    #else
+    return count
+    #endif
 }
 
 /// The process id. Cannot fail.
