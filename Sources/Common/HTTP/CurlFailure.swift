@@ -56,7 +56,7 @@ enum CurlFailure {
             )
         // Misuse of libcurl by syspro-bq: a bug, not a condition to retry.
         case CURLE_OUT_OF_MEMORY, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION, CURLE_FAILED_INIT,
-            CURLE_NOT_BUILT_IN:
+            CURLE_NOT_BUILT_IN, CURLE_RECURSIVE_API_CALL:
             return SysproBQError(
                 .internalError,
                 "\(request) failed inside libcurl",

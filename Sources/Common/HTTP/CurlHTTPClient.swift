@@ -52,7 +52,7 @@ public final class CurlHTTPClient: HTTPTransport {
         onHead: (HTTPResponseHead) throws -> Void,
         onBody: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> HTTPResponseHead {
-        try Self.validate(request)
+        try request.validate()
         // The transfer holds the closures only while `curl_easy_perform` runs, so they do not really escape.
         return try withoutActuallyEscaping(onHead) { onHead in
             try withoutActuallyEscaping(onBody) { onBody in
@@ -244,31 +244,6 @@ public final class CurlHTTPClient: HTTPTransport {
             lines.append("Content-Type:")
         }
         return lines
-    }
-
-    /// Refuses requests libcurl would send wrongly or that would let a value inject header lines.
-    static func validate(_ request: HTTPRequest) throws {
-        if !request.method.allowsBody, request.body != .none {
-            throw SysproBQError(
-                .internalError,
-                "\(request) has a body, but \(request.method.rawValue) requests are sent without one",
-                disposition: .terminal
-            )
-        }
-        for header in request.headers {
-            let badName =
-                header.name.isEmpty
-                || header.name.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ":") || $0 >= 0x7F })
-            let badValue = header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 })
-            if badName || badValue {
-                throw SysproBQError(
-                    .invalidData,
-                    "\(request) has a header field that is not valid HTTP (name \"\(header.name)\")",
-                    remedy: "Header names are tokens without spaces or colons; values may not contain line breaks.",
-                    disposition: .terminal
-                )
-            }
-        }
     }
 
     /// libcurl takes milliseconds, and 0 means "no limit": never let a tiny timeout become no timeout.

@@ -38,6 +38,39 @@ public enum HTTPStatusClass {
         }
     }
 
+    /// The error for a response whose status is not a success, classified by ``disposition(forStatus:)``.
+    ///
+    /// 401 and 403 get code `.credentials` (a stored credential was refused or lacks a permission); every other
+    /// status gets `.remote`. The cause holds the status and the start of the body, with the request's Basic
+    /// password scrubbed from it. Clients with a richer error body (BigQuery `reason`, OData `error.code`)
+    /// refine this error rather than replace the classification.
+    ///
+    /// - Parameters:
+    ///   - response: the response, body collected.
+    ///   - request: the request it answers; only its method and redacted URL reach the message.
+    public static func error(for response: HTTPResponse, of request: HTTPRequest) -> SysproBQError {
+        let disposition = disposition(forStatus: response.status)
+        var excerpt = response.bodyExcerpt()
+        if let credentials = request.basicAuth {
+            excerpt = Redaction.scrub(excerpt, secrets: [credentials.password])
+        }
+        let refused = response.status == 401 || response.status == 403
+        let remedy: String? =
+            switch response.status {
+            case 401: "Check the stored credentials for this service; they were refused."
+            case 403: "Check that the account has permission for this operation."
+            case 407: "Check the proxy credentials."
+            default: nil
+            }
+        return SysproBQError(
+            refused ? .credentials : .remote,
+            "\(request) answered HTTP \(response.status)",
+            remedy: remedy,
+            cause: .http(status: response.status, bodyExcerpt: excerpt),
+            disposition: disposition
+        )
+    }
+
     /// The wait a response asks for in `Retry-After` (RFC 9110 §10.2.3), in seconds, or nil if it asks for
     /// none or the value cannot be read.
     ///

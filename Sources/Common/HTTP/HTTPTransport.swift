@@ -12,6 +12,9 @@
 /// thrown: the caller classifies them (``HTTPStatusClass``), because only the caller knows what a 404 or a
 /// 409 means for its protocol.
 ///
+/// When `perform` throws after `onBody` was called, the pieces delivered so far are an incomplete body:
+/// the caller must discard them (an OData page cut short is not a shorter page).
+///
 /// Conformers state their own thread-safety: ``CurlHTTPClient`` is for one thread at a time.
 public protocol HTTPTransport: AnyObject {
     /// Sends `request` and streams the response.

@@ -87,6 +87,8 @@ public final class ScriptedHTTPTransport: HTTPTransport, Sendable {
         onHead: (HTTPResponseHead) throws -> Void,
         onBody: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> HTTPResponseHead {
+        // Refuse what the real client refuses, so a bad request fails in unit tests too.
+        try request.validate()
         let body = try Self.bytes(of: request)
         record.withLock { record in
             record.requests.append(request)

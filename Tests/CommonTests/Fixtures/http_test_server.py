@@ -2,7 +2,7 @@
 """A loopback HTTP/1.1 server with fault routes, for the CurlHTTPClient tests.
 
 Standard library only. Binds 127.0.0.1 on an ephemeral port and prints the port on the first line of
-stdout. It exits when its stdin reaches end-of-file, so a test process that dies never leaks it.
+stdout. With `--tls CERT KEY` it speaks HTTPS with that certificate (PEM files). It exits when its stdin reaches end-of-file, so a test process that dies never leaks it.
 
 Routes (any method unless noted; query parameters in brackets):
   /echo                 method, path, headers and body (base64) back as JSON
@@ -26,6 +26,7 @@ import base64
 import json
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -180,6 +181,10 @@ def main():
     # A child inherits its parent thread's signal mask, and test runners' threads block SIGTERM.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
 
     def exit_on_stdin_eof():

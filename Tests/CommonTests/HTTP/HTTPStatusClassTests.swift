@@ -14,6 +14,34 @@ import Testing
         #expect(HTTPStatusClass.disposition(forStatus: status) == expected)
     }
 
+    /// The error for a failed status carries the classification, the status and a scrubbed body excerpt.
+    @Test func errorForResponseIsClassifiedAndScrubbed() {
+        let request = HTTPRequest(
+            method: .post,
+            url: "http://sys/Query?OperatorPassword=pw1",
+            basicAuth: BasicCredentials(user: "u", password: "hunter2-pw")
+        )
+        let refused = HTTPStatusClass.error(
+            for: HTTPResponse(head: HTTPResponseHead(status: 401), body: Array("bad login hunter2-pw".utf8)),
+            of: request
+        )
+        #expect(refused.code == .credentials)
+        #expect(refused.disposition == .needsHuman)
+        #expect(refused.cause == .http(status: 401, bodyExcerpt: "bad login REDACTED"))
+        #expect(!refused.detailedDescription.contains("pw1"))
+        let busy = HTTPStatusClass.error(
+            for: HTTPResponse(head: HTTPResponseHead(status: 503), body: Array(repeating: 65, count: 1000)),
+            of: request
+        )
+        #expect(busy.code == .remote)
+        #expect(busy.isRetryable)
+        guard case .http(503, let excerpt)? = busy.cause else {
+            Issue.record("expected an HTTP cause")
+            return
+        }
+        #expect(excerpt.utf8.count <= 304)
+    }
+
     private static let now = Date(timeIntervalSince1970: 1_795_791_600)  // Fri, 27 Nov 2026 15:00:00 GMT
 
     /// Retry-After is read in both forms (RFC 9110 §10.2.3); unreadable values give nil.

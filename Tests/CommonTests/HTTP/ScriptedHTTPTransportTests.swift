@@ -100,6 +100,20 @@ import Testing
         #expect(head.body.isEmpty)
     }
 
+    /// The double refuses what the real client refuses, before recording or answering.
+    @Test func refusesInvalidRequestsLikeTheRealClient() throws {
+        let transport = ScriptedHTTPTransport { _ in .respond(status: 200) }
+        let injected = #expect(throws: SysproBQError.self) {
+            _ = try transport.perform(HTTPRequest(url: "http://x.test/", headers: [HTTPHeader("X-A", "1\nX-B: 2")]))
+        }
+        #expect(injected?.code == .invalidData)
+        let getWithBody = #expect(throws: SysproBQError.self) {
+            _ = try transport.perform(HTTPRequest(url: "http://x.test/", body: .bytes([1])))
+        }
+        #expect(getWithBody?.code == .internalError)
+        #expect(transport.requests.isEmpty)
+    }
+
     /// The double can be shared across threads: concurrent requests are all recorded.
     @Test func recordsConcurrentRequests() {
         let transport = ScriptedHTTPTransport { _ in .respond(status: 204) }

@@ -18,14 +18,15 @@ final class TestHTTPServer {
     private let process: Process
     private let input: Pipe
 
-    init() throws {
+    /// Starts a server; with `tls`, it speaks HTTPS with that certificate.
+    init(tls: SelfSignedCertificate? = nil) throws {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()
             .deletingLastPathComponent()
             .appendingPathComponent("Fixtures/http_test_server.py")
         process = Process()
         process.executableURL = URL(fileURLWithPath: try pythonExecutable.get())
-        process.arguments = [script.path]
+        process.arguments = [script.path] + (tls.map { ["--tls", $0.certificatePath, $0.keyPath] } ?? [])
         let output = Pipe()
         input = Pipe()
         process.standardOutput = output
@@ -54,6 +55,9 @@ final class TestHTTPServer {
 
     /// `http://127.0.0.1:<port><path>`.
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// `https://<host>:<port><path>`, for a server started with a certificate.
+    func httpsURL(_ path: String, host: String = "127.0.0.1") -> String { "https://\(host):\(port)\(path)" }
 }
 
 /// The real python3 binary, resolved once: `python3` on PATH may be a shell shim (pyenv) that costs a few
@@ -129,7 +133,8 @@ func residentBytes() -> Int {
 struct TemporaryDirectory {
     let url: URL
 
-    init() throws {
+    /// Starts a server; with `tls`, it speaks HTTPS with that certificate.
+    init(tls: SelfSignedCertificate? = nil) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("syspro-bq-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -137,4 +142,33 @@ struct TemporaryDirectory {
     func remove() {
         try? FileManager.default.removeItem(at: url)
     }
+}
+
+/// A self-signed certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1), made with the openssl command in a
+/// fresh temporary directory. Call `remove()` when done.
+struct SelfSignedCertificate {
+    let directory: TemporaryDirectory
+    var certificatePath: String { directory.url.appendingPathComponent("cert.pem").path }
+    var keyPath: String { directory.url.appendingPathComponent("key.pem").path }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", keyPath, "-out", certificatePath, "-days", "2", "-subj", "/CN=syspro-bq test",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+        ]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else {
+            directory.remove()
+            throw TestServerError.didNotStart("openssl req failed with status \(openssl.terminationStatus)")
+        }
+    }
+
+    func remove() { directory.remove() }
 }
