@@ -41,9 +41,17 @@ public struct StagedLineBuilder {
         "h:" + SHA256.hash(columnsJSON).hex.prefix(32)
     }
 
-    /// The version written on a tombstone for a key whose last version was `previous`.
-    public static func tombstoneVersion(previous: String) -> String {
-        "d:" + SHA256.hash(Array(previous.utf8)).hex.prefix(30)
+    /// The version written on a tombstone for a key whose last version had digest `previous`: `d:` and
+    /// 32 hex digits, distinct for each deletion of a key that was re-created in between.
+    public static func tombstoneVersion(previous: VersionIndex.Digest) -> String {
+        var material: [UInt8] = Array("deleted".utf8)
+        for shift in stride(from: 56, through: 0, by: -8) {
+            material.append(UInt8(truncatingIfNeeded: previous.high >> UInt64(shift)))
+        }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            material.append(UInt8(truncatingIfNeeded: previous.low >> UInt64(shift)))
+        }
+        return "d:" + SHA256.hash(material).hex.prefix(32)
     }
 
     /// Returns the line of a live row.
