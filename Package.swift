@@ -38,25 +38,32 @@ let package = Package(
         .target(name: "Stage", dependencies: ["Common", "SegmentLog", "Extract", "CZlib", "CCurl", "CCrypto", log]),
         // BigQuery clients, OAuth, insertAll, load jobs, the load journal. Reads the log through SegmentLog only.
         .target(name: "Load", dependencies: ["Common", "SegmentLog", "CZlib", "CCurl", "CCrypto", log]),
+        // The operator's side: configuration, encrypted credentials, exit codes, logs, metrics, signals, summaries.
+        .target(name: "Operator", dependencies: ["Common", "CZlib", "CCurl", "CCrypto", log]),
         // A small blocking HTTP/1.1 server with byte-level fault injection, for the simulator and fakes.
         .target(name: "LocalServer", dependencies: [log]),
+        // The fake BigQuery REST + OAuth server's logic, a library so its tests can run it in process.
+        .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log]),
 
         .executableTarget(
             name: "syspro-bq",
             dependencies: [
-                "Common", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log,
+                argumentParser,
             ]
         ),
-        // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
-        .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
         .executableTarget(
             name: "syspro-sim",
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
         ),
         .executableTarget(
             name: "fake-bigquery",
-            dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+            dependencies: [
+                "FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+            ]
         ),
+        // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
+        .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
 
         .testTarget(
             name: "CommonTests",
@@ -65,16 +72,27 @@ let package = Package(
             exclude: ["Fixtures/http_test_server.py"]
         ),
         .testTarget(
-            name: "SegmentLogTests", dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+            name: "SegmentLogTests",
+            dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(
             name: "StageTests",
-            dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto"]
+            dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(
+            name: "LoadTests",
+            dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
-        .testTarget(name: "CLITests", dependencies: ["Common"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),
+        .testTarget(
+            name: "FakeBigQueryTests",
+            dependencies: ["FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto"]
+        ),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", "CZlib", "CCurl", "CCrypto", log]),
+        // Runs the built syspro-bq binary; help snapshots are read from Snapshots/ by path, not as resources.
+        .testTarget(name: "CLITests", dependencies: ["Common"], exclude: ["Snapshots"]),
     ]
 )
 

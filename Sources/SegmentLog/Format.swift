@@ -33,10 +33,12 @@ public enum Format {
     static let journalSuffix = ".log"
     static let rowsPrefix = "rows-"
     static let rowsSuffix = ".ndjson"
-    /// The per-stream writer lock file (§1, §7).
-    static let writerLockName = "writer.lock"
-    /// The per-stream journal lock file (§1, §8.1).
-    static let journalLockName = "journal.lock"
+    /// The per-stream writer lock, file `writer.lock` (§1, §7); Common's `DirectoryLock` adds `.lock`.
+    static let writerLockName = "writer"
+    /// The per-stream journal lock, file `journal.lock` (§1, §8.1).
+    static let journalLockName = "journal"
+    /// The lock files' names, which the verifier expects in a stream directory (§1.2).
+    static let lockFileNames = ["writer.lock", "journal.lock"]
     /// The directory recovery moves leftovers into (§1, §7.1).
     static let quarantineDirectory = "quarantine"
     /// Separates a quarantined file's original name from its counter (§7.1).

@@ -14,38 +14,48 @@ public final class JournalAppender {
     private var number: UInt64
     private var size: Int64
     private var file: FileWriter?
+    private var needsReopen = false
 
     init(journal: LoadJournal, lock: DirectoryLock) throws {
         self.journal = journal
         self.lock = lock
-        let files = try journal.files()
-        guard let last = files.last else {
-            number = 1
-            size = 0
-            return
+        number = 1
+        size = 0
+        do {
+            try openCurrent()
+        } catch {
+            file?.abandon()
+            file = nil
+            self.lock = nil  // the caller releases it; deinit must not see a held lock
+            throw error
         }
+    }
+
+    /// Opens the highest-numbered journal file for appending and acknowledges a torn tail in it (§8.3).
+    /// Also run after a failed append, whose partial line is then a torn tail like a crash's.
+    private func openCurrent() throws {
+        guard let last = try journal.files().last else { return }
         number = last.number
         let bytes = try Files.readAll(last.path)
         size = Int64(bytes.count)
-        if let torn = Self.tornTail(bytes) {
-            let writer = try Files.openAppend(last.path)
-            file = writer
-            var repair: [UInt8] = bytes.last == Format.lineFeed ? [] : [Format.lineFeed]
-            Self.appendLine(
-                .torn(file: last.path, offset: torn.offset, length: torn.length),
-                at: Timestamp.rfc3339(journal.log.clock.now()),
-                to: &repair
-            )
-            try writer.write(repair)
-            try writer.sync()
-            size += Int64(repair.count)
-            journal.log.logger.warning(
-                "Torn journal tail acknowledged",
-                metadata: [
-                    "file": "\(last.path)", "journal.offset": "\(torn.offset)", "journal.bytes": "\(torn.length)",
-                ]
-            )
-        }
+        let writer = try Files.openAppend(last.path)
+        file = writer
+        guard let torn = Self.tornTail(bytes) else { return }
+        var repair: [UInt8] = bytes.last == Format.lineFeed ? [] : [Format.lineFeed]
+        Self.appendLine(
+            .torn(file: last.path, offset: torn.offset, length: torn.length),
+            at: Timestamp.rfc3339(journal.log.clock.now()),
+            to: &repair
+        )
+        try writer.write(repair)
+        try writer.sync()
+        size += Int64(repair.count)
+        journal.log.logger.warning(
+            "Torn journal tail acknowledged",
+            metadata: [
+                "file": "\(last.path)", "journal.offset": "\(torn.offset)", "journal.bytes": "\(torn.length)",
+            ]
+        )
     }
 
     deinit {
@@ -65,6 +75,10 @@ public final class JournalAppender {
             )
         }
         guard !records.isEmpty else { return }
+        if needsReopen {
+            try openCurrent()
+            needsReopen = false
+        }
         if size >= Int64(journal.rotationBytes) { try rotate() }
         if file == nil {
             let path = journal.log.path(journal.stream, .journal(number))
@@ -75,8 +89,16 @@ public final class JournalAppender {
         let at = Timestamp.rfc3339(journal.log.clock.now())
         var bytes: [UInt8] = []
         for record in records { Self.appendLine(record, at: at, to: &bytes) }
-        try file!.write(bytes)
-        try file!.sync()
+        do {
+            try file!.write(bytes)
+            try file!.sync()
+        } catch {
+            // Part of the records may be on disk: reopen on the next append, which acknowledges the torn line.
+            file?.abandon()
+            file = nil
+            needsReopen = true
+            throw error
+        }
         size += Int64(bytes.count)
     }
 

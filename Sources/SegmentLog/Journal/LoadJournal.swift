@@ -82,7 +82,11 @@ public final class LoadJournal: Sendable {
     /// - Throws: `.locked` when another process appends to this journal; `.fileSystem`.
     public func openAppender() throws -> JournalAppender {
         try Files.makeDirectories(log.streamDirectory(stream))
-        let lock = try DirectoryLock.acquire(directory: log.streamDirectory(stream), name: Format.journalLockName)
+        let lock = try StagingLog.acquireLock(
+            directory: log.streamDirectory(stream),
+            name: Format.journalLockName,
+            what: "load journal of \(stream)"
+        )
         do {
             return try JournalAppender(journal: self, lock: lock)
         } catch {

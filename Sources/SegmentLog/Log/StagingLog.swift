@@ -211,7 +211,8 @@ public final class StagingLog: Sendable {
                 options: options,
                 lock: lock,
                 nextSequence: (existing.last?.sequence ?? 0) + 1,
-                previousHash: existing.last?.manifestHash ?? Format.genesisHash
+                previousHash: existing.last?.manifestHash ?? Format.genesisHash,
+                recoveryReport: report
             )
         } catch {
             try? lock.release()
@@ -267,6 +268,22 @@ public final class StagingLog: Sendable {
     }
 
     func acquireWriterLock(_ stream: StreamID) throws -> DirectoryLock {
-        try DirectoryLock.acquire(directory: streamDirectory(stream), name: Format.writerLockName)
+        try Self.acquireLock(
+            directory: streamDirectory(stream),
+            name: Format.writerLockName,
+            what: "writer of \(stream)"
+        )
+    }
+
+    /// Takes a stream lock or throws `.locked` naming the holder recorded in the lock file.
+    static func acquireLock(directory: String, name: String, what: String) throws -> DirectoryLock {
+        if let lock = try DirectoryLock.acquire(directory: directory, name: name) { return lock }
+        let holder = DirectoryLock.holderDescription(directory: directory, name: name) ?? "holder unknown"
+        throw SysproBQError(
+            .locked,
+            "The \(what) is already open: \(DirectoryLock.lockPath(directory: directory, name: name)) is held (\(holder))",
+            remedy: "Wait for the other run to finish; two writers must never share a stream.",
+            disposition: .retryable
+        )
     }
 }

@@ -86,7 +86,7 @@ private struct StreamRun {
                 add(.unsealedLeftover, path, "unsealed leftover; recovery will quarantine it")
             case .schema, .journal: break
             case .quarantinedRows, nil:
-                if [Format.writerLockName, Format.journalLockName].contains(name) { continue }
+                if Format.lockFileNames.contains(name) { continue }
                 if name == Format.quarantineDirectory, Files.isDirectory(path) { continue }
                 add(.unexpectedFile, path, "file name is not part of the staging format")
             }
