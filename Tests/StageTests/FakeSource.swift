@@ -54,7 +54,9 @@ final class FakeSource: SourceReader {
             let sourceRows = slice.map { row in
                 SourceRow(
                     columnsJSON: Array(
-                        "\"Payload\":\"\(row.payload)\",\"Amount\":\(row.amount.map { "\"\($0)\"" } ?? "null")".utf8
+                        ("\"Supplier\":\"\(row.keys[0])\",\"Invoice\":\"\(row.keys[1])\","
+                            + "\"Payload\":\"\(row.payload)\",\"Amount\":"
+                            + (row.amount.map { "\"\($0)\"" } ?? "null")).utf8
                     ),
                     keyValues: row.keys,
                     rowVersion: row.rowVersion,

@@ -184,7 +184,7 @@ import Testing
         #expect(result.segmentsSealed == 3)
         let manifests = try log.manifests(of: StreamID(company: "A", table: "ApInvoice"))
         #expect(manifests.map(\.rowCount) == [4, 4, 2])
-        #expect(manifests[0].controlTotals.amounts["Amount"] == "6.00")
+        #expect(manifests[0].controlTotals.amounts["Amount"] == "7.00")
         #expect(manifests.map(\.businessDates?.min) == ["2024-01-01", "2024-01-05", "2024-01-09"])
     }
 }
