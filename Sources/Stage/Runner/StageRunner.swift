@@ -1,0 +1,338 @@
+public import Common
+public import Extract
+import Foundation
+public import Logging
+public import SegmentLog
+
+/// Runs an extract of one stream (company, SYSPRO table) into the staging log.
+///
+/// The order of operations is what makes a crash at any instant safe:
+/// 1. the writer lock is taken and recovery quarantines unsealed leftovers;
+/// 2. rows are read page by page; a row is staged only when its version is new for its key;
+/// 3. segments are sealed at page boundaries, so a sealed segment never holds half a page;
+/// 4. only after a seal do the version index and then the watermark (`stage-state.json`) move.
+/// A crash between 3 and 4 re-reads rows that are already sealed; the index skips them.
+///
+/// Tombstones are written only after a complete read of the whole table (snapshot or sweep), never after
+/// an interrupted one, so an early stop can never delete rows in BigQuery.
+///
+/// This class is not thread-safe: run one stream per runner at a time.
+public final class StageRunner {
+    /// What to read.
+    public enum Mode: Sendable, Hashable {
+        /// Continue from the watermark with the entry's change strategy (sweeping when due).
+        case incremental
+        /// Read the business-date range `from…through` without moving the watermark.
+        case backfill(from: String, through: String)
+    }
+
+    private let log: StagingLog
+    private let source: any SourceReader
+    private let options: StageOptions
+    private let clock: any WallClock
+    private let logger: Logger
+    private let isCancelled: @Sendable () -> Bool
+
+    /// - Parameters:
+    ///   - isCancelled: polled between pages; when it returns true the run seals what it has and stops.
+    public init(
+        log: StagingLog,
+        source: any SourceReader,
+        options: StageOptions = StageOptions(),
+        clock: any WallClock = SystemClock(),
+        logger: Logger,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.log = log
+        self.source = source
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        self.isCancelled = isCancelled
+    }
+
+    /// Extracts one stream.
+    ///
+    /// - Parameters:
+    ///   - entry: the catalog entry for the table.
+    ///   - company: the SYSPRO company id.
+    ///   - runID: the extract run, recorded in every row and manifest.
+    /// - Throws: `SysproBQError` from the source (classified retryable / terminal / needs-human), the log,
+    ///   or `.locked` when another extract holds the stream.
+    public func run(
+        entry: CatalogEntry,
+        company: String,
+        runID: String,
+        mode: Mode = .incremental
+    ) throws
+        -> StageResult
+    {
+        let started = clock.now()
+        let resolution = try source.resolve(entry, company: company)
+        let resolved = resolution.entry
+        let stream = try StreamID(company: company, table: resolved.table)
+        let schema = try Self.streamSchema(resolved)
+        let writerOptions = WriterOptions(blockSize: options.blockSize, compressionLevel: options.gzipLevel)
+        let writer = try log.openWriter(stream: stream, schema: schema, runID: runID, options: writerOptions)
+        do {
+            var result = try runLocked(
+                writer: writer,
+                entry: resolved,
+                strategy: resolution.strategy,
+                stream: stream,
+                runID: runID,
+                mode: mode,
+                started: started
+            )
+            try writer.close()
+            result.elapsedSeconds = clock.now().timeIntervalSince(started)
+            return result
+        } catch {
+            try? writer.close()
+            recordFailure(stream: stream, strategy: resolution.strategy.kind, error: error)
+            throw error
+        }
+    }
+
+    /// SegmentLog's schema for a resolved catalog entry (decision 10: the log describes itself).
+    public static func streamSchema(_ entry: CatalogEntry) throws -> StreamSchema {
+        let fields = entry.streamSchemaFields()
+        return try StreamSchema(
+            columns: try fields.columns.map { column in
+                guard let type = ColumnSchema.BigQueryType(rawValue: column.bigQueryType) else {
+                    throw SysproBQError(
+                        .invalidData,
+                        "Column \(column.name) of \(entry.table) maps to unknown BigQuery type \(column.bigQueryType)",
+                        disposition: .terminal
+                    )
+                }
+                return ColumnSchema(
+                    name: column.name,
+                    sqlType: column.sqlType,
+                    bigQueryType: type,
+                    nullable: column.nullable
+                )
+            },
+            keyColumns: fields.keyColumns,
+            businessDateColumn: fields.businessDateColumn,
+            amountColumns: fields.amountColumns,
+            versionKind: fields.versionKind == "rowversion" ? .rowversion : .contentHash
+        )
+    }
+
+    // MARK: - One locked run
+
+    private func runLocked(
+        writer: SegmentWriter,
+        entry: CatalogEntry,
+        strategy: ChangeStrategy,
+        stream: StreamID,
+        runID: String,
+        mode: Mode,
+        started: Date
+    ) throws -> StageResult {
+        var state = try loadState(stream) ?? StreamState(strategy: strategy.kind)
+        if state.strategy != strategy.kind {
+            logger.notice(
+                "Change strategy changed; reading the whole table",
+                metadata: [
+                    "stream": "\(stream)", "strategy.old": "\(state.strategy)", "strategy.new": "\(strategy.kind)",
+                ]
+            )
+            state = StreamState(strategy: strategy.kind)
+        }
+        let manifests = try log.manifests(of: stream)
+        let plan = Plan(strategy: strategy, state: state, mode: mode, options: options)
+        let store = StreamIndexStore(log: log, stream: stream, keyColumns: entry.keyColumns, logger: logger)
+
+        var index: VersionIndex
+        switch plan.indexScope {
+        case .all:
+            index = try store.loadAll(manifests: manifests)
+        case .recentSegments(let count):
+            index = try store.loadWindow(Array(manifests.suffix(count)))
+        case .businessDatesFrom(let from):
+            index = try store.loadWindow(manifests.filter { ($0.businessDates?.max ?? "") >= from })
+        }
+
+        var result = StageResult(company: stream.company, table: stream.table, mode: plan.modeName)
+        result.cursorBefore = state.cursor
+        var builder = StagedLineBuilder(
+            company: stream.company,
+            table: stream.table,
+            runID: runID,
+            extractedAt: Self.timestamp(started)
+        )
+        var totals = SegmentTotals(amountColumns: entry.amountColumns)
+        var seen = Set<VersionIndex.Digest>()
+        var cursorSeen = state.cursor
+        var lastSealed = manifests.last?.sequence ?? 0
+        let sourceQuery = "\(entry.table) \(plan.windowDescription)"
+        let keepsAllKeys = plan.indexScope == .all
+
+        func seal() throws {
+            guard totals.rows > 0 else { return }
+            if let manifest = try writer.seal(try totals.sealMetadata(sourceQuery: sourceQuery)) {
+                lastSealed = manifest.sequence
+                result.segmentsSealed += 1
+                if keepsAllKeys { try store.save(index, coversSequence: lastSealed) }
+                if plan.movesCursor, let cursorSeen {
+                    state.cursor = cursorSeen
+                    state.lastRunID = runID
+                    try saveState(state, stream: stream)
+                }
+            }
+            totals = SegmentTotals(amountColumns: entry.amountColumns)
+        }
+
+        let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
+        let summary: Result<ReadSummary, any Error>
+        do {
+            summary = .success(
+                try source.read(query) { rows, _ in
+                    result.pages += 1
+                    for row in rows {
+                        result.rowsRead += 1
+                        let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
+                        let key = VersionIndex.keyDigest(row.keyValues)
+                        if keepsAllKeys { seen.insert(key) }
+                        let cursor = plan.cursor(of: row)
+                        if let cursor, cursorSeen.map({ cursor > $0 }) ?? true { cursorSeen = cursor }
+                        let versionDigest = VersionIndex.versionDigest(version)
+                        guard index.isNew(key: key, version: versionDigest) else {
+                            result.rowsUnchanged += 1
+                            continue
+                        }
+                        let line = builder.line(
+                            keyValues: row.keyValues,
+                            version: version,
+                            columnsJSON: row.columnsJSON
+                        )
+                        try writer.append(line: line)
+                        try totals.add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
+                        index.record(
+                            key: key,
+                            keyText: row.keyValues.joined(separator: "\u{0}"),
+                            version: versionDigest,
+                            deleted: false
+                        )
+                        result.rowsStaged += 1
+                    }
+                    if totals.rows >= Int64(self.options.segmentMaxRows)
+                        || writer.uncompressedBytesInCurrentSegment >= Int64(self.options.segmentMaxBytes)
+                    {
+                        try seal()
+                    }
+                    if self.isCancelled() {
+                        throw StageInterruption()
+                    }
+                }
+            )
+        } catch {
+            summary = .failure(error)
+        }
+
+        switch summary {
+        case .failure(is StageInterruption):
+            try seal()
+            result.interrupted = true
+            logger.notice("Extract interrupted; sealed data is intact", metadata: ["stream": "\(stream)"])
+        case .failure(let error):
+            // Rows of complete pages already appended are sealed: they are real versions, and the watermark
+            // only covers what is sealed, so the next run continues from there.
+            try? seal()
+            throw error
+        case .success(let readSummary):
+            result.retries = readSummary.retries
+            result.faults = readSummary.faults
+            if plan.detectsDeletes {
+                for (_, entryValue) in index.liveKeys(notIn: seen) {
+                    let keys = entryValue.keyValues
+                    let version = StagedLineBuilder.tombstoneVersion(previous: entryValue.version)
+                    let line = builder.tombstone(keyColumns: entry.keyColumns, keyValues: keys, version: version)
+                    try writer.append(line: line)
+                    totals.addTombstone()
+                    index.record(keyValues: keys, version: version, deleted: true)
+                    result.tombstones += 1
+                }
+            }
+            try seal()
+            if plan.movesCursor { state.cursor = cursorSeen }
+            state.runs += 1
+            state.lastSuccessAt = clock.now()
+            state.lastError = nil
+            state.lastRunID = runID
+            try saveState(state, stream: stream)
+        }
+        result.cursorAfter = state.cursor
+        _ = lastSealed
+        return result
+    }
+
+    // MARK: - State file
+
+    private func statePath(_ stream: StreamID) -> String {
+        log.streamDirectory(stream) + "/" + StreamState.fileName
+    }
+
+    /// The stream's watermark, or nil before its first run.
+    public func loadState(_ stream: StreamID) throws -> StreamState? {
+        let path = statePath(stream)
+        guard FileSystem.exists(path) else { return nil }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(StreamState.self, from: Data(try FileSystem.readFile(path)))
+        } catch let error as SysproBQError {
+            throw error
+        } catch {
+            throw SysproBQError(
+                .corruption,
+                "The watermark file \(path) cannot be read: \(error)",
+                remedy: "Delete it to re-read the table from the start; staged rows are deduplicated by version.",
+                disposition: .needsHuman
+            )
+        }
+    }
+
+    private func saveState(_ state: StreamState, stream: StreamID) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.dateEncodingStrategy = .iso8601
+        var bytes = Array(try encoder.encode(state))
+        bytes.append(0x0A)
+        try FileSystem.writeAtomically(bytes, to: statePath(stream))
+    }
+
+    private func recordFailure(stream: StreamID, strategy: String, error: any Error) {
+        guard var state = (try? loadState(stream)) ?? StreamState(strategy: strategy) as StreamState? else { return }
+        state.lastAttemptAt = clock.now()
+        state.lastError = (error as? SysproBQError)?.description ?? "\(error)"
+        try? saveState(state, stream: stream)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = microseconds / 1_000_000
+        let fraction = microseconds % 1_000_000
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: Double(seconds))
+        )
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+            parts.year!,
+            parts.month!,
+            parts.day!,
+            parts.hour!,
+            parts.minute!,
+            parts.second!,
+            Int(fraction)
+        )
+    }
+}
+
+/// Thrown inside the page callback to stop a read when the run is cancelled.
+struct StageInterruption: Error {}

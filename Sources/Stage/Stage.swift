@@ -1,2 +1,0 @@
-/// The Stage module. See docs/architecture.md for what it owns.
-public enum StageModule {}

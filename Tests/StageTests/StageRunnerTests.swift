@@ -1,0 +1,190 @@
+import Common
+import Extract
+import Foundation
+import Logging
+import SegmentLog
+import Testing
+
+@testable import Stage
+
+@Suite struct StageRunnerTests {
+    private let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private func entry(strategy: ChangeStrategy) -> CatalogEntry {
+        CatalogEntry(
+            table: "ApInvoice",
+            keyColumns: ["Supplier", "Invoice"],
+            columns: [
+                CatalogColumn(name: "Supplier", sqlType: .varchar(15), nullable: false),
+                CatalogColumn(name: "Invoice", sqlType: .varchar(20), nullable: false),
+                CatalogColumn(name: "Payload", sqlType: .varchar(50)),
+                CatalogColumn(name: "Amount", sqlType: .decimal(precision: 14, scale: 2)),
+                CatalogColumn(name: "InvoiceDate", sqlType: .datetime),
+            ],
+            changeStrategies: [strategy],
+            businessDateColumn: "InvoiceDate",
+            amountColumns: ["Amount"]
+        )
+    }
+
+    private func makeLog() throws -> (StagingLog, String) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("stage-\(UUID().uuidString)").path
+        return (try StagingLog(root: root, logger: logger), root)
+    }
+
+    private func rows(
+        _ count: Int,
+        version: (Int) -> String? = { String(format: "0x%016X", $0 + 1) }
+    ) -> [FakeSource.Row] {
+        (0..<count).map { number in
+            FakeSource.Row(
+                keys: [String(format: "%6d", number), "INV-\(number)"],
+                rowVersion: version(number),
+                businessDate: String(format: "2024-01-%02d", number % 28 + 1),
+                amount: "\(number).25",
+                payload: "p\(number)"
+            )
+        }
+    }
+
+    private func stagedLines(_ log: StagingLog) throws -> [[String: Any]] {
+        let stream = try StreamID(company: "A", table: "ApInvoice")
+        var lines: [[String: Any]] = []
+        for manifest in try log.manifests(of: stream) {
+            try log.withReader(manifest) { reader in
+                try reader.forEachRow(from: 0) { line, _ in
+                    lines.append(try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any])
+                    return true
+                }
+            }
+        }
+        return lines
+    }
+
+    /// A first snapshot stages every row once; an unchanged second snapshot stages nothing.
+    @Test func unchangedSnapshotStagesNothing() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(10, version: { _ in nil }), strategy: .snapshot)
+        let runner = StageRunner(log: log, source: source, logger: logger)
+        let first = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        #expect(first.rowsStaged == 10 && first.tombstones == 0 && first.segmentsSealed == 1)
+        let second = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r2")
+        #expect(second.rowsStaged == 0 && second.rowsUnchanged == 10 && second.segmentsSealed == 0)
+        #expect(try stagedLines(log).count == 10)
+    }
+
+    /// A snapshot stages changed rows, reverted rows, and a tombstone for each vanished key.
+    @Test func snapshotStagesChangesAndTombstones() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(5, version: { _ in nil }), strategy: .snapshot)
+        let runner = StageRunner(log: log, source: source, logger: logger)
+        _ = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        source.rows[1].amount = "999.99"
+        source.rows.remove(at: 3)
+        let second = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r2")
+        #expect(second.rowsStaged == 1 && second.tombstones == 1)
+        source.rows[1].amount = "1.25"
+        let third = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r3")
+        #expect(third.rowsStaged == 1, "content that reverts to an earlier value is a new version")
+        let lines = try stagedLines(log)
+        let tombstones = lines.filter { $0["_deleted"] as? Bool == true }
+        #expect(tombstones.count == 1)
+        #expect(tombstones.first?["Supplier"] as? String == "     3")
+        #expect(tombstones.first?["Payload"] == nil)
+    }
+
+    /// The rowversion cursor advances to the last sealed row; the next run asks only for newer rows.
+    @Test func rowVersionCursorAdvancesAfterSeal() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(7), strategy: .rowVersion)
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        let first = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        #expect(first.cursorAfter == "0x0000000000000007")
+        source.rows.append(contentsOf: rows(9).suffix(2))
+        let second = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
+        #expect(source.windows.last == .rowVersion(after: "0x0000000000000007"))
+        #expect(second.rowsStaged == 2 && second.cursorAfter == "0x0000000000000009")
+    }
+
+    /// A crash after a seal but before the watermark moved re-reads sealed rows, and none is staged twice.
+    @Test func lostWatermarkDoesNotDuplicateRows() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(6), strategy: .rowVersion)
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        try FileManager.default.removeItem(atPath: root + "/A/ApInvoice/" + StreamState.fileName)
+        let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
+        #expect(again.rowsStaged == 0 && again.rowsUnchanged == 6)
+        #expect(try stagedLines(log).count == 6)
+    }
+
+    /// A read that fails half way seals the complete pages, keeps the cursor on them, and writes no tombstone.
+    @Test func failedReadSealsCompletePagesAndNeverDeletes() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(9, version: { _ in nil }), strategy: .snapshot)
+        let runner = StageRunner(log: log, source: source, logger: logger)
+        _ = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        source.rows.removeLast()
+        source.rows[0].amount = "5.00"
+        source.failAfterPages = (1, SysproBQError(.transport, "reset", disposition: .retryable))
+        #expect(throws: SysproBQError.self) {
+            try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r2")
+        }
+        let lines = try stagedLines(log)
+        #expect(lines.count == 10, "the changed row of the first page is sealed")
+        #expect(!lines.contains { $0["_deleted"] as? Bool == true })
+        #expect(
+            try StagingLog(root: root, logger: logger).manifests(of: StreamID(company: "A", table: "ApInvoice")).count
+                == 2
+        )
+    }
+
+    /// A cancelled run seals what it read, reports the interruption, and writes no tombstone.
+    @Test func cancelledRunStopsSafely() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(9, version: { _ in nil }), strategy: .snapshot)
+        let runner = StageRunner(log: log, source: source, logger: logger, isCancelled: { true })
+        let result = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        #expect(result.interrupted && result.rowsStaged == 3 && result.tombstones == 0)
+        #expect(try stagedLines(log).count == 3)
+    }
+
+    /// A backfill reads its date range and leaves the live cursor where it was.
+    @Test func backfillNeverMovesTheCursor() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(6), strategy: .rowVersion)
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        source.rows.append(contentsOf: rows(8).suffix(2))
+        let backfill = try runner.run(
+            entry: entry(strategy: .rowVersion),
+            company: "A",
+            runID: "r2",
+            mode: .backfill(from: "2024-01-07", through: "2024-01-08")
+        )
+        #expect(source.windows.last == .businessDate(from: "2024-01-07", through: "2024-01-08"))
+        #expect(backfill.rowsStaged == 2)
+        #expect(backfill.cursorAfter == "0x0000000000000006")
+    }
+
+    /// Segments are cut at page boundaries once they reach the row limit, and carry exact control totals.
+    @Test func segmentsAreCutAndCarryExactTotals() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(rows: rows(10, version: { _ in nil }), strategy: .snapshot, pageSize: 2)
+        let runner = StageRunner(log: log, source: source, options: StageOptions(segmentMaxRows: 4), logger: logger)
+        let result = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        #expect(result.segmentsSealed == 3)
+        let manifests = try log.manifests(of: StreamID(company: "A", table: "ApInvoice"))
+        #expect(manifests.map(\.rowCount) == [4, 4, 2])
+        #expect(manifests[0].controlTotals.amounts["Amount"] == "7.00")
+        #expect(manifests.map(\.businessDates?.min) == ["2024-01-01", "2024-01-05", "2024-01-09"])
+    }
+}
