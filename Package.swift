@@ -42,13 +42,15 @@ let package = Package(
         .target(name: "Operator", dependencies: ["Common", "CZlib", "CCurl", "CCrypto", log]),
         // A small blocking HTTP/1.1 server with byte-level fault injection, for the simulator and fakes.
         .target(name: "LocalServer", dependencies: [log]),
+        // Financial reconciliation: staged control totals vs BigQuery vs SYSPRO, the audit report, analytic views.
+        .target(name: "Reconcile", dependencies: ["Common", "SegmentLog", "Load", "CZlib", "CCurl", "CCrypto", log]),
         // The fake BigQuery REST + OAuth server's logic, a library so its tests can run it in process.
         .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log]),
 
         .executableTarget(
             name: "syspro-bq",
             dependencies: [
-                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log,
+                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "Reconcile", "CZlib", "CCurl", "CCrypto", log,
                 argumentParser,
             ]
         ),
@@ -83,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "LoadTests",
             dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
+        .testTarget(
+            name: "ReconcileTests",
+            dependencies: ["Reconcile", "Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),

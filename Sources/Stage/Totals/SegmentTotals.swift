@@ -1,4 +1,5 @@
 import Common
+import Extract
 import SegmentLog
 
 /// Accumulates what a segment's manifest records about its rows: control totals (row count and exact
@@ -13,10 +14,29 @@ struct SegmentTotals {
     private(set) var maxDate: String?
     private(set) var cursorFrom: String?
     private(set) var cursorTo: String?
+    /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
+    let grouping: GLGrouping?
+    private var groups: [String: [String: ExactDecimal]] = [:]
 
-    init(amountColumns: [String]) {
+    init(amountColumns: [String], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
+        self.grouping = grouping
         sums = Array(repeating: .zero, count: amountColumns.count)
+    }
+
+    /// The totals of a stream of `table`: GenTransaction gets its journal and account groups.
+    init(table: String, amountColumns: [String]) {
+        self.init(amountColumns: amountColumns, grouping: GLGrouping.forTable(table))
+    }
+
+    /// Adds one source row: its amounts, business date and cursor, and, when this stream has GL groups, its
+    /// debit or credit to its journal's and its account's group.
+    mutating func add(row: SourceRow, cursor: String?) throws {
+        try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
+        guard let grouping else { return }
+        for (group, column, value) in try grouping.contributions(of: row.columnsJSON) {
+            groups[group, default: ["debit": .zero, "credit": .zero]][column, default: .zero] += value
+        }
     }
 
     /// Adds one staged row's amounts (decimal text per amount column, nil for NULL) and business date.
@@ -57,7 +77,11 @@ struct SegmentTotals {
             sourceQuery: sourceQuery,
             cursor: CursorRange(from: cursorFrom, to: cursorTo),
             businessDates: dates,
-            controlTotals: try ControlTotals(rowCount: rows, amounts: amounts)
+            controlTotals: try ControlTotals(
+                rowCount: rows,
+                amounts: amounts,
+                groups: groups.mapValues { $0.mapValues(\.description) }
+            )
         )
     }
 }

@@ -1,0 +1,412 @@
+public import Common
+
+/// The pure comparisons of reconciliation: staged control totals against what BigQuery answered.
+///
+/// Every function takes plain values (manifest totals, query rows already parsed) and returns findings, so each
+/// check is tested with tables of totals and no I/O. Money is compared with `ExactDecimal`: "10.5" equals
+/// "10.50", and nothing passes through a binary float.
+public enum TotalsComparison {
+    /// One segment's rows and sums as the raw table holds them (one copy per staged line).
+    public struct LoadedSegment: Sendable, Hashable {
+        public var sequence: UInt64
+        public var rowCount: Int64
+        /// Sum per amount column; `nil` when every value was NULL.
+        public var sums: [String: String?]
+
+        public init(sequence: UInt64, rowCount: Int64, sums: [String: String?]) {
+            self.sequence = sequence
+            self.rowCount = rowCount
+            self.sums = sums
+        }
+    }
+
+    /// Debit and credit of one GL group.
+    public struct Sides: Sendable, Hashable {
+        public var debit: ExactDecimal
+        public var credit: ExactDecimal
+
+        public init(debit: ExactDecimal = .zero, credit: ExactDecimal = .zero) {
+            self.debit = debit
+            self.credit = credit
+        }
+
+        /// Debit and credit from decimal text; NULL or unreadable text counts as zero only when absent.
+        public init(debit: String?, credit: String?) {
+            self.debit = debit.flatMap { ExactDecimal($0) } ?? .zero
+            self.credit = credit.flatMap { ExactDecimal($0) } ?? .zero
+        }
+    }
+
+    static func decimal(_ text: String?) -> ExactDecimal { text.flatMap { ExactDecimal($0) } ?? .zero }
+
+    // MARK: - Rows and sums per segment
+
+    /// Compares each staged segment's row count and amount sums with the raw table's.
+    ///
+    /// Emits, per stream, one row-count finding and one finding per amount column (totals over the selected
+    /// segments, failing segments listed), plus one `segment` finding per staged segment absent from BigQuery and
+    /// per loaded segment that is not staged.
+    public static func segments(
+        _ stream: StagedStream,
+        loaded: [UInt64: LoadedSegment],
+        period: String? = nil
+    ) -> [ReconcileFinding] {
+        var findings: [ReconcileFinding] = []
+        var expectedRows: Int64 = 0
+        var foundRows: Int64 = 0
+        var rowFailures: [UInt64] = []
+        var expectedSums = [String: ExactDecimal]()
+        var foundSums = [String: ExactDecimal]()
+        var sumFailures = [String: [UInt64]]()
+        let staged = Set(stream.segments.map(\.sequence))
+        func make(
+            _ check: ReconcileFinding.Check,
+            _ passed: Bool,
+            _ subject: String,
+            _ e: String,
+            _ f: String,
+            _ d: String,
+            _ segments: [UInt64]
+        ) -> ReconcileFinding {
+            ReconcileFinding(
+                table: stream.table,
+                company: stream.company,
+                period: period,
+                check: check,
+                passed: passed,
+                subject: subject,
+                expected: e,
+                found: f,
+                difference: d,
+                segments: segments
+            )
+        }
+        for segment in stream.segments.sorted(by: { $0.sequence < $1.sequence }) {
+            expectedRows += segment.rowCount
+            let copy = loaded[segment.sequence]
+            let rows = copy?.rowCount ?? 0
+            foundRows += rows
+            if copy == nil {
+                findings.append(
+                    make(
+                        .segment,
+                        false,
+                        "segment \(segment.sequence) not in BigQuery",
+                        "\(segment.rowCount) rows",
+                        "0 rows",
+                        "\(-segment.rowCount)",
+                        [segment.sequence]
+                    )
+                )
+            }
+            if rows != segment.rowCount { rowFailures.append(segment.sequence) }
+            for column in stream.amountColumns {
+                let expected = decimal(segment.amounts[column])
+                let found = decimal(copy?.sums[column] ?? nil)
+                expectedSums[column, default: .zero] += expected
+                foundSums[column, default: .zero] += found
+                if expected != found { sumFailures[column, default: []].append(segment.sequence) }
+            }
+        }
+        for sequence in loaded.keys.sorted() where !staged.contains(sequence) {
+            let extra = loaded[sequence]!
+            findings.append(
+                make(
+                    .segment,
+                    false,
+                    "segment \(sequence) in BigQuery but not staged",
+                    "0 rows",
+                    "\(extra.rowCount) rows",
+                    "\(extra.rowCount)",
+                    [sequence]
+                )
+            )
+        }
+        findings.insert(
+            make(
+                .rowCount,
+                rowFailures.isEmpty,
+                "rows",
+                "\(expectedRows)",
+                "\(foundRows)",
+                "\(foundRows - expectedRows)",
+                rowFailures
+            ),
+            at: 0
+        )
+        for (offset, column) in stream.amountColumns.enumerated() {
+            let expected = expectedSums[column] ?? .zero
+            let found = foundSums[column] ?? .zero
+            let failures = sumFailures[column] ?? []
+            findings.insert(
+                make(
+                    .amountSum,
+                    failures.isEmpty,
+                    column,
+                    expected.description,
+                    found.description,
+                    (found - expected).description,
+                    failures
+                ),
+                at: 1 + offset
+            )
+        }
+        return findings
+    }
+
+    // MARK: - GL groups
+
+    /// The staged GL groups summed over `segments`, with the segments that hold each group.
+    public static func stagedGroups(_ segments: [StagedStream.Segment]) -> [String: (Sides, [UInt64])] {
+        var result: [String: (Sides, [UInt64])] = [:]
+        for segment in segments {
+            for (name, sides) in segment.groups {
+                var entry = result[name] ?? (Sides(), [])
+                entry.0.debit += decimal(sides["debit"])
+                entry.0.credit += decimal(sides["credit"])
+                entry.1.append(segment.sequence)
+                result[name] = entry
+            }
+        }
+        return result
+    }
+
+    /// Splits a group name (`journal:Y-P-J` / `account:Y-P-CODE`) into kind, `Y-PP` period and code.
+    public static func parseGroup(_ name: String) -> (kind: String, period: String, code: String)? {
+        guard let colon = name.firstIndex(of: ":") else { return nil }
+        let kind = String(name[..<colon])
+        let rest = name[name.index(after: colon)...]
+        let parts = rest.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        return (kind, period(year: String(parts[0]), period: String(parts[1])), String(parts[2]))
+    }
+
+    /// `YYYY-PP` from SYSPRO's decimal year and period text.
+    public static func period(year: String, period: String) -> String {
+        let digits = period.count == 1 ? "0" + period : period
+        return "\(year)-\(digits)"
+    }
+
+    /// Compares staged GL group totals with the same groups summed over the raw postings, per period and kind.
+    /// A group in only one side counts as zero on the other.
+    public static func glGroups(
+        table: String,
+        company: String,
+        staged: [String: (Sides, [UInt64])],
+        loaded: [String: Sides],
+        periods: Set<String>? = nil
+    ) -> [ReconcileFinding] {
+        var findings: [ReconcileFinding] = []
+        var summary: [String: (expected: ExactDecimal, found: ExactDecimal, failures: [UInt64], passed: Bool)] = [:]
+        for name in Set(staged.keys).union(loaded.keys).sorted() {
+            guard let group = parseGroup(name) else { continue }
+            if let periods, !periods.contains(group.period) { continue }
+            let expected = staged[name]?.0 ?? Sides()
+            let found = loaded[name] ?? Sides()
+            let segments = staged[name]?.1 ?? []
+            let label = "\(group.period) \(group.kind)"
+            var entry = summary[label] ?? (.zero, .zero, [], true)
+            entry.expected += expected.debit + expected.credit
+            entry.found += found.debit + found.credit
+            for (side, e, f) in [("debit", expected.debit, found.debit), ("credit", expected.credit, found.credit)]
+            where e != f {
+                entry.passed = false
+                entry.failures += segments
+                findings.append(
+                    ReconcileFinding(
+                        table: table,
+                        company: company,
+                        period: group.period,
+                        check: .glGroups,
+                        passed: false,
+                        subject: "\(group.kind) \(group.code) \(side)",
+                        expected: e.description,
+                        found: f.description,
+                        difference: (f - e).description,
+                        segments: segments,
+                        key: group.kind == "account" ? group.code : nil
+                    )
+                )
+            }
+            summary[label] = entry
+        }
+        for label in summary.keys.sorted() {
+            let entry = summary[label]!
+            let parts = label.split(separator: " ")
+            findings.append(
+                ReconcileFinding(
+                    table: table,
+                    company: company,
+                    period: String(parts[0]),
+                    check: .glGroups,
+                    passed: entry.passed,
+                    subject: "\(parts[1]) debit+credit",
+                    expected: entry.expected.description,
+                    found: entry.found.description,
+                    difference: (entry.found - entry.expected).description,
+                    segments: Array(Set(entry.failures)).sorted()
+                )
+            )
+        }
+        return findings
+    }
+
+    /// Proves every journal balances: debit = credit per journal, in one source ("staged" or "BigQuery").
+    /// Emits one finding per period, plus one per unbalanced journal naming it and the difference.
+    public static func journalBalance(
+        table: String,
+        company: String,
+        source: String,
+        journals: [String: (Sides, [UInt64])],
+        periods: Set<String>? = nil
+    ) -> [ReconcileFinding] {
+        var findings: [ReconcileFinding] = []
+        var perPeriod: [String: (count: Int, unbalanced: Int, segments: [UInt64])] = [:]
+        for name in journals.keys.sorted() {
+            guard let group = parseGroup(name), group.kind == "journal" else { continue }
+            if let periods, !periods.contains(group.period) { continue }
+            let (sides, segments) = journals[name]!
+            var entry = perPeriod[group.period] ?? (0, 0, [])
+            entry.count += 1
+            if sides.debit != sides.credit {
+                entry.unbalanced += 1
+                entry.segments += segments
+                findings.append(
+                    ReconcileFinding(
+                        table: table,
+                        company: company,
+                        period: group.period,
+                        check: .journalBalance,
+                        passed: false,
+                        subject: "\(source) journal \(group.code) debit vs credit",
+                        expected: sides.debit.description,
+                        found: sides.credit.description,
+                        difference: (sides.credit - sides.debit).description,
+                        segments: segments,
+                        key: group.code
+                    )
+                )
+            }
+            perPeriod[group.period] = entry
+        }
+        for period in perPeriod.keys.sorted() {
+            let entry = perPeriod[period]!
+            findings.append(
+                ReconcileFinding(
+                    table: table,
+                    company: company,
+                    period: period,
+                    check: .journalBalance,
+                    passed: entry.unbalanced == 0,
+                    subject: "\(source) journals balanced",
+                    expected: "\(entry.count)",
+                    found: "\(entry.count - entry.unbalanced)",
+                    difference: "\(-entry.unbalanced)",
+                    segments: Array(Set(entry.segments)).sorted()
+                )
+            )
+        }
+        return findings
+    }
+
+    /// Compares the trial balance view with the staged account totals per (period, account).
+    public static func trialBalance(
+        table: String,
+        company: String,
+        staged: [String: (Sides, [UInt64])],
+        view: [String: Sides],
+        periods: Set<String>? = nil
+    ) -> [ReconcileFinding] {
+        let accounts = staged.filter { $0.key.hasPrefix("account:") }
+        var findings = glGroups(table: table, company: company, staged: accounts, loaded: view, periods: periods)
+        for index in findings.indices { findings[index].check = .trialBalance }
+        return findings
+    }
+
+    /// One finding per duplicated key in a current-state view, or one passing finding when there is none.
+    public static func duplicateKeys(
+        table: String,
+        company: String,
+        duplicates: [(key: [String?], copies: Int64)]
+    ) -> [ReconcileFinding] {
+        guard !duplicates.isEmpty else {
+            return [
+                ReconcileFinding(
+                    table: table,
+                    company: company,
+                    check: .duplicateKey,
+                    passed: true,
+                    subject: "\(table)_current",
+                    expected: "0",
+                    found: "0",
+                    difference: "0"
+                )
+            ]
+        }
+        return duplicates.map { entry in
+            ReconcileFinding(
+                table: table,
+                company: company,
+                check: .duplicateKey,
+                passed: false,
+                subject: "\(table)_current key occurs \(entry.copies) times",
+                expected: "1",
+                found: "\(entry.copies)",
+                difference: "\(entry.copies - 1)",
+                key: entry.key.map { $0 ?? "NULL" }.joined(separator: "|")
+            )
+        }
+    }
+}
+
+extension TotalsComparison {
+    /// Compares GenMaster balances in BigQuery with SYSPRO's, per GL code: one finding per differing or missing
+    /// account, then one summary finding (sum of all balances).
+    public static func balances(
+        table: String,
+        company: String,
+        syspro: [String: String],
+        bigQuery: [String: String]
+    ) -> [ReconcileFinding] {
+        var findings: [ReconcileFinding] = []
+        var expectedTotal = ExactDecimal.zero
+        var foundTotal = ExactDecimal.zero
+        for code in Set(syspro.keys).union(bigQuery.keys).sorted() {
+            let expected = decimal(syspro[code])
+            let found = decimal(bigQuery[code])
+            expectedTotal += expected
+            foundTotal += found
+            let missing = syspro[code] == nil || bigQuery[code] == nil
+            guard missing || expected != found else { continue }
+            findings.append(
+                ReconcileFinding(
+                    table: table,
+                    company: company,
+                    check: .sysproBalance,
+                    passed: false,
+                    subject: bigQuery[code] == nil
+                        ? "account missing from BigQuery"
+                        : syspro[code] == nil
+                            ? "account not in SYSPRO" : "CurrentBalance",
+                    expected: expected.description,
+                    found: found.description,
+                    difference: (found - expected).description,
+                    key: code
+                )
+            )
+        }
+        findings.append(
+            ReconcileFinding(
+                table: table,
+                company: company,
+                check: .sysproBalance,
+                passed: findings.isEmpty,
+                subject: "CurrentBalance, \(syspro.count) accounts",
+                expected: expectedTotal.description,
+                found: foundTotal.description,
+                difference: (foundTotal - expectedTotal).description
+            )
+        )
+        return findings
+    }
+}

@@ -1,0 +1,64 @@
+import Common
+
+/// How a GL posting stream's control totals are grouped: debit and credit sums per journal and per
+/// (year, period, account), so reconciliation can prove every journal balances and compare the trial balance.
+///
+/// Group names (the manifest's `controlTotals.groups` keys) are
+/// `journal:<GlYear>-<GlPeriod>-<Journal>` and `account:<GlYear>-<GlPeriod>-<GlCode>`, each holding
+/// `{"debit": …, "credit": …}`; debit is the sum of positive `EntryValue`s, credit the sum of negative ones as a
+/// positive amount (SYSPRO signs debits positive, §3.11). Values are the row's exact text: keys byte for byte,
+/// decimal years and periods as written. Value type, `Sendable`.
+struct GLGrouping: Sendable, Hashable {
+    var year = "GlYear"
+    var period = "GlPeriod"
+    var journal = "Journal"
+    var glCode = "GlCode"
+    var entryValue = "EntryValue"
+
+    /// The grouping for `table`, or `nil` when the table has no GL groups.
+    static func forTable(_ table: String) -> GLGrouping? {
+        table == "GenTransaction" ? GLGrouping() : nil
+    }
+
+    /// The group name of a journal.
+    static func journalGroup(year: String, period: String, journal: String) -> String {
+        "journal:\(year)-\(period)-\(journal)"
+    }
+
+    /// The group name of an account in a period.
+    static func accountGroup(year: String, period: String, glCode: String) -> String {
+        "account:\(year)-\(period)-\(glCode)"
+    }
+
+    /// The (group, "debit" | "credit", amount) pairs one row adds; none for a NULL or zero entry value.
+    /// - Throws: `.invalidData` when the row's columns cannot be read or the entry value is not decimal text.
+    func contributions(of columnsJSON: [UInt8]) throws -> [(String, String, ExactDecimal)] {
+        let names: Set = [year, period, journal, glCode, entryValue]
+        guard let values = ColumnValueScanner.values(of: names, in: columnsJSON) else {
+            throw SysproBQError(
+                .invalidData,
+                "A GL posting's columns are not a well-formed JSON member list; its group totals cannot be computed",
+                disposition: .terminal
+            )
+        }
+        guard let text = values[entryValue] ?? nil else { return [] }
+        guard let amount = ExactDecimal(text) else {
+            throw SysproBQError(
+                .invalidData,
+                "\(entryValue) holds '\(text)', which is not a decimal",
+                disposition: .terminal
+            )
+        }
+        if amount.isZero { return [] }
+        let y = (values[year] ?? nil) ?? ""
+        let p = (values[period] ?? nil) ?? ""
+        let j = (values[journal] ?? nil) ?? ""
+        let code = (values[glCode] ?? nil) ?? ""
+        let side = amount < .zero ? "credit" : "debit"
+        let magnitude = amount < .zero ? amount.negated : amount
+        return [
+            (Self.journalGroup(year: y, period: p, journal: j), side, magnitude),
+            (Self.accountGroup(year: y, period: p, glCode: code), side, magnitude),
+        ]
+    }
+}
