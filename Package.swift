@@ -88,7 +88,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcileTests",
-            dependencies: ["Reconcile", "Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+            dependencies: [
+                "Reconcile", "Stage", "Extract", "Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log,
+            ]
         ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),

@@ -240,7 +240,8 @@ public struct Reconciler {
                     let period = result.value(row: row, column: "period"),
                     let code = result.value(row: row, column: code)
                 else { continue }
-                out["\(kind):\(year)-\(period)-\(code)"] = .init(
+                let name = TotalsComparison.canonicalGroup(kind: kind, year: year, period: period, code: code)
+                out[name] = .init(
                     debit: result.value(row: row, column: "debit"),
                     credit: result.value(row: row, column: "credit")
                 )

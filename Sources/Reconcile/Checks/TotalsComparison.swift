@@ -37,7 +37,56 @@ public enum TotalsComparison {
         }
     }
 
-    static func decimal(_ text: String?) -> ExactDecimal { text.flatMap { ExactDecimal($0) } ?? .zero }
+    /// Decimal text as a value; NULL is zero. BigQuery and the emulator may write NUMERIC in exponent form
+    /// (`0E-9`), which is read exactly by shifting the decimal point.
+    static func decimal(_ text: String?) -> ExactDecimal {
+        guard let text else { return .zero }
+        if let value = ExactDecimal(text) { return value }
+        return exponentForm(text) ?? .zero
+    }
+
+    /// `1.5E+3` → 1500, `0E-9` → 0; `nil` when the text is not a decimal in exponent form.
+    static func exponentForm(_ text: String) -> ExactDecimal? {
+        guard let e = text.firstIndex(where: { $0 == "E" || $0 == "e" }),
+            let exponent = Int(text[text.index(after: e)...].replacingPlus())
+        else { return nil }
+        var mantissa = String(text[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative || mantissa.hasPrefix("+") { mantissa.removeFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            return nil
+        }
+        var digits = String(parts[0]) + (parts.count == 2 ? String(parts[1]) : "")
+        var point = parts[0].count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        }
+        if point > digits.count { digits += String(repeating: "0", count: point - digits.count) }
+        let index = digits.index(digits.startIndex, offsetBy: point)
+        let fraction = digits[index...]
+        let plain = String(digits[..<index]) + (fraction.isEmpty ? "" : "." + fraction)
+        return ExactDecimal((negative ? "-" : "") + plain)
+    }
+
+    /// A decimal-valued key part (year, period, journal number) in one canonical spelling, so "2024",
+    /// "2024.0" and "2024.000000000" name the same group; text that is not a decimal is kept byte for byte.
+    public static func canonicalNumber(_ text: String) -> String {
+        guard let value = ExactDecimal(text) ?? exponentForm(text) else { return text }
+        var rendered = value.description
+        if rendered.contains(".") {
+            while rendered.hasSuffix("0") { rendered.removeLast() }
+            if rendered.hasSuffix(".") { rendered.removeLast() }
+        }
+        return rendered == "-0" ? "0" : rendered
+    }
+
+    /// A group name with its year, period (and journal number) canonical; GL codes are kept as they are.
+    public static func canonicalGroup(kind: String, year: String, period: String, code: String) -> String {
+        let number = kind == "journal" ? canonicalNumber(code) : code
+        return "\(kind):\(canonicalNumber(year))-\(canonicalNumber(period))-\(number)"
+    }
 
     // MARK: - Rows and sums per segment
 
@@ -160,7 +209,8 @@ public enum TotalsComparison {
     public static func stagedGroups(_ segments: [StagedStream.Segment]) -> [String: (Sides, [UInt64])] {
         var result: [String: (Sides, [UInt64])] = [:]
         for segment in segments {
-            for (name, sides) in segment.groups {
+            for (original, sides) in segment.groups {
+                let name = canonicalGroupName(original)
                 var entry = result[name] ?? (Sides(), [])
                 entry.0.debit += decimal(sides["debit"])
                 entry.0.credit += decimal(sides["credit"])
@@ -169,6 +219,18 @@ public enum TotalsComparison {
             }
         }
         return result
+    }
+
+    /// `name` with canonical numbers, or `name` itself when it is not a GL group name.
+    static func canonicalGroupName(_ name: String) -> String {
+        guard let colon = name.firstIndex(of: ":") else { return name }
+        let parts = name[name.index(after: colon)...].split(
+            separator: "-", maxSplits: 2, omittingEmptySubsequences: false
+        )
+        guard parts.count == 3 else { return name }
+        return canonicalGroup(
+            kind: String(name[..<colon]), year: String(parts[0]), period: String(parts[1]), code: String(parts[2])
+        )
     }
 
     /// Splits a group name (`journal:Y-P-J` / `account:Y-P-CODE`) into kind, `Y-PP` period and code.
@@ -409,4 +471,9 @@ extension TotalsComparison {
         )
         return findings
     }
+}
+
+extension Substring {
+    /// Drops a leading '+' (Int() refuses "+3" on some platforms' spellings of exponents).
+    fileprivate func replacingPlus() -> Substring { first == "+" ? dropFirst() : self }
 }
