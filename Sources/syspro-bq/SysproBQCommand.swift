@@ -23,6 +23,7 @@ struct SysproBQCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, CredsCommand.self, CheckCommand.self, ExtractCommand.self, LoadCommand.self,
             RunCommand.self, ReplayCommand.self, VerifyCommand.self, ArchiveCommand.self, StatusCommand.self,
+            ReconcileCommand.self, ReportCommand.self,
         ]
     )
 

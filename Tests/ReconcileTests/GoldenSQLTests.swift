@@ -59,14 +59,19 @@ struct GoldenSQLTests {
     /// AR aging measures InvoiceBal1 from the invoice date, against the current date by default.
     @Test func arAgingUsesInvoiceDateAndCurrentDate() {
         let sql = AnalyticsViewSQL.arAging(invoices: "`p.ds.ArInvoice_current`")
-        #expect(sql.hasPrefix("SELECT _company AS company, Customer, SUM(IF(DATE_DIFF(CURRENT_DATE(), InvoiceDate, DAY)"))
+        #expect(
+            sql.hasPrefix("SELECT _company AS company, Customer, SUM(IF(DATE_DIFF(CURRENT_DATE(), InvoiceDate, DAY)")
+        )
         #expect(sql.hasSuffix("FROM `p.ds.ArInvoice_current` WHERE InvoiceBal1 <> 0 GROUP BY company, Customer"))
     }
 
     /// PO commitments value the unreceived quantity at the line price and leave cancelled orders out.
     @Test func poCommitmentsExcludeCancelledOrders() {
         #expect(
-            AnalyticsViewSQL.poCommitments(details: "`p.ds.PorMasterDetail_current`", headers: "`p.ds.PorMasterHdr_current`")
+            AnalyticsViewSQL.poCommitments(
+                details: "`p.ds.PorMasterDetail_current`",
+                headers: "`p.ds.PorMasterHdr_current`"
+            )
                 == "SELECT d._company AS company, d.PurchaseOrder, d.Line, h.Supplier, d.MStockCode, d.MOrderQty, "
                 + "d.MReceivedQty, d.MPrice, (d.MOrderQty - d.MReceivedQty) * d.MPrice AS open_value "
                 + "FROM `p.ds.PorMasterDetail_current` d JOIN `p.ds.PorMasterHdr_current` h "

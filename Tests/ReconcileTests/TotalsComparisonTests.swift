@@ -5,7 +5,10 @@ import Testing
 /// Staged totals against BigQuery's answers, with no I/O.
 struct TotalsComparisonTests {
     let stream = StagedStream(
-        company: "A", table: "ApInvoice", amountColumns: ["OrigInvValue"], keyColumns: ["Supplier", "Invoice"],
+        company: "A",
+        table: "ApInvoice",
+        amountColumns: ["OrigInvValue"],
+        keyColumns: ["Supplier", "Invoice"],
         segments: [
             .init(sequence: 1, rowCount: 3, amounts: ["OrigInvValue": "300.00"]),
             .init(sequence: 2, rowCount: 2, amounts: ["OrigInvValue": "20.50"]),
@@ -13,7 +16,11 @@ struct TotalsComparisonTests {
     )
 
     func loaded(_ rows: [(UInt64, Int64, String?)]) -> [UInt64: TotalsComparison.LoadedSegment] {
-        Dictionary(uniqueKeysWithValues: rows.map { ($0.0, .init(sequence: $0.0, rowCount: $0.1, sums: ["OrigInvValue": $0.2])) })
+        Dictionary(
+            uniqueKeysWithValues: rows.map {
+                ($0.0, .init(sequence: $0.0, rowCount: $0.1, sums: ["OrigInvValue": $0.2]))
+            }
+        )
     }
 
     /// Equal counts and sums pass, whatever the spelling of the decimal ("20.5" = "20.50", "3E+2" = 300).
@@ -40,19 +47,37 @@ struct TotalsComparisonTests {
     }
 
     static let damages = [
-        Damage(name: "deleted row", rows: [Row(segment: 1, count: 3, sum: "300.00"), Row(segment: 2, count: 1, sum: "20.50")],
-               check: .rowCount, difference: "-1", segment: 2),
-        Damage(name: "changed amount", rows: [Row(segment: 1, count: 3, sum: "300.01"), Row(segment: 2, count: 2, sum: "20.50")],
-               check: .amountSum, difference: "0.01", segment: 1),
-        Damage(name: "skipped segment", rows: [Row(segment: 1, count: 3, sum: "300.00")],
-               check: .segment, difference: "-2", segment: 2),
+        Damage(
+            name: "deleted row",
+            rows: [Row(segment: 1, count: 3, sum: "300.00"), Row(segment: 2, count: 1, sum: "20.50")],
+            check: .rowCount,
+            difference: "-1",
+            segment: 2
+        ),
+        Damage(
+            name: "changed amount",
+            rows: [Row(segment: 1, count: 3, sum: "300.01"), Row(segment: 2, count: 2, sum: "20.50")],
+            check: .amountSum,
+            difference: "0.01",
+            segment: 1
+        ),
+        Damage(
+            name: "skipped segment",
+            rows: [Row(segment: 1, count: 3, sum: "300.00")],
+            check: .segment,
+            difference: "-2",
+            segment: 2
+        ),
     ]
 
     /// A table of failures: each names the check, the difference and the segment.
     @Test(arguments: damages)
     func differencesNameTheCheckTheDifferenceAndTheSegment(damage: Damage) {
-        let failures = TotalsComparison.segments(stream, loaded: loaded(damage.rows.map { ($0.segment, $0.count, $0.sum) }))
-            .filter { !$0.passed }
+        let failures = TotalsComparison.segments(
+            stream,
+            loaded: loaded(damage.rows.map { ($0.segment, $0.count, $0.sum) })
+        )
+        .filter { !$0.passed }
         let finding = failures.first { $0.check == damage.check }
         #expect(finding?.difference == damage.difference)
         #expect(finding?.segments == [damage.segment])
@@ -65,7 +90,12 @@ struct TotalsComparisonTests {
             "journal:2024-3-10": (TotalsComparison.Sides(debit: "100.00", credit: "100.00"), [1]),
             "journal:2024-3-11": (TotalsComparison.Sides(debit: "50.00", credit: "49.99"), [2]),
         ]
-        let findings = TotalsComparison.journalBalance(table: "GenTransaction", company: "A", source: "staged", journals: journals)
+        let findings = TotalsComparison.journalBalance(
+            table: "GenTransaction",
+            company: "A",
+            source: "staged",
+            journals: journals
+        )
         let bad = findings.filter { !$0.passed }
         #expect(bad.contains { $0.key == "11" && $0.period == "2024-03" && $0.difference == "-0.01" })
         #expect(findings.contains { !$0.passed && $0.subject == "staged journals balanced" && $0.found == "1" })
@@ -75,10 +105,15 @@ struct TotalsComparisonTests {
     /// written "2024.000000000" by the emulator match SYSPRO's "2024".
     @Test func trialBalanceDifferenceNamesTheAccount() {
         let staged = TotalsComparison.stagedGroups([
-            .init(sequence: 4, rowCount: 2, amounts: [:], groups: [
-                "account:2024-3-   1000": ["debit": "10.00", "credit": "0"],
-                "account:2024-3-2000": ["debit": "0", "credit": "10.00"],
-            ])
+            .init(
+                sequence: 4,
+                rowCount: 2,
+                amounts: [:],
+                groups: [
+                    "account:2024-3-   1000": ["debit": "10.00", "credit": "0"],
+                    "account:2024-3-2000": ["debit": "0", "credit": "10.00"],
+                ]
+            )
         ])
         let view: [String: TotalsComparison.Sides] = [
             TotalsComparison.canonicalGroup(kind: "account", year: "2024.000000000", period: "3.0", code: "   1000"):
@@ -86,7 +121,12 @@ struct TotalsComparisonTests {
             TotalsComparison.canonicalGroup(kind: "account", year: "2024", period: "3", code: "2000"):
                 .init(debit: "0E-9", credit: "10.000000000"),
         ]
-        let findings = TotalsComparison.trialBalance(table: "gl_trial_balance", company: "A", staged: staged, view: view)
+        let findings = TotalsComparison.trialBalance(
+            table: "gl_trial_balance",
+            company: "A",
+            staged: staged,
+            view: view
+        )
         let bad = findings.filter { !$0.passed && $0.key != nil }
         #expect(bad.count == 1)
         #expect(bad.first?.key == "   1000")
@@ -97,7 +137,11 @@ struct TotalsComparisonTests {
     /// A key occurring twice in a current-state view fails with the key; none passes.
     @Test func duplicateKeysAreReported() {
         #expect(TotalsComparison.duplicateKeys(table: "T", company: "A", duplicates: []).allSatisfy { $0.passed })
-        let found = TotalsComparison.duplicateKeys(table: "T", company: "A", duplicates: [(key: [" 10", "INV1"], copies: 2)])
+        let found = TotalsComparison.duplicateKeys(
+            table: "T",
+            company: "A",
+            duplicates: [(key: [" 10", "INV1"], copies: 2)]
+        )
         #expect(found.first?.passed == false)
         #expect(found.first?.key == " 10|INV1")
     }
@@ -110,7 +154,12 @@ struct TotalsComparisonTests {
         ]
         let loaded: [LineComparison.Line] = [.init(line: 1, key: [" 2", "B"], amounts: ["V": "2.5"])]
         let findings = LineComparison.differences(
-            table: "T", company: "A", segment: 7, amountColumns: ["V"], staged: staged, loaded: loaded
+            table: "T",
+            company: "A",
+            segment: 7,
+            amountColumns: ["V"],
+            staged: staged,
+            loaded: loaded
         )
         #expect(findings.map(\.key) == [" 1|A", " 2|B"])
         #expect(findings.map(\.difference) == ["-1", "0.50"])
@@ -119,7 +168,10 @@ struct TotalsComparisonTests {
     /// GenMaster balances that differ from SYSPRO's name the GL code.
     @Test func sysproBalanceDifferenceNamesTheAccount() {
         let findings = TotalsComparison.balances(
-            table: "GenMaster", company: "A", syspro: ["1000": "5.00", "2000": "1.00"], bigQuery: ["1000": "5", "2000": "2.00"]
+            table: "GenMaster",
+            company: "A",
+            syspro: ["1000": "5.00", "2000": "1.00"],
+            bigQuery: ["1000": "5", "2000": "2.00"]
         )
         #expect(findings.filter { !$0.passed }.map(\.key) == ["2000", nil])
     }

@@ -225,11 +225,16 @@ public enum TotalsComparison {
     static func canonicalGroupName(_ name: String) -> String {
         guard let colon = name.firstIndex(of: ":") else { return name }
         let parts = name[name.index(after: colon)...].split(
-            separator: "-", maxSplits: 2, omittingEmptySubsequences: false
+            separator: "-",
+            maxSplits: 2,
+            omittingEmptySubsequences: false
         )
         guard parts.count == 3 else { return name }
         return canonicalGroup(
-            kind: String(name[..<colon]), year: String(parts[0]), period: String(parts[1]), code: String(parts[2])
+            kind: String(name[..<colon]),
+            year: String(parts[0]),
+            period: String(parts[1]),
+            code: String(parts[2])
         )
     }
 

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Common
+import Foundation
+import Load
+import Logging
+import Operator
+import Reconcile
+import SegmentLog
+
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Compare the staged control totals with BigQuery: counts, sums, journals, trial balance, keys.",
+        discussion: """
+            Per table and segment: staged row counts and exact amount sums against the raw tables; for GenTransaction \
+            the debit/credit totals per journal and per (year, period, account), journal balance and gl_trial_balance; \
+            no key twice in a current-state view. Exit 0 when everything agrees, 65 on any difference. \
+            See docs/reconciliation.md.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Only this table.", valueName: "table"))
+    var table: String?
+
+    @Option(help: ArgumentHelp("Only this GL financial period (GL checks).", valueName: "YYYY-PP"))
+    var period: String?
+
+    @OptionGroup var dates: DateRangeOptions
+
+    @Flag(help: "Print the findings as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let period, !ReconcileScope.isPeriod(period) { throw ValidationError("--period must be YYYY-PP") }
+        if period != nil, dates.range != nil { throw ValidationError("use --period or --from/--to, not both") }
+        try dates.check(required: false)
+    }
+
+    func run() throws {
+        let environment = try CommandEnvironment.load(global)
+        let wiring = try ReconcileWiring(environment)
+        let report = try wiring.reconciler().run(wiring.scope(table: table, period: period, dates: dates.range))
+        print(json ? try report.renderJSON() : report.renderTable(), terminator: "")
+        if !report.passed { throw ExitCode(ExitCodes.dataError) }
+    }
+}
+
+/// Builds the staging log, the BigQuery query path and the scope from the configuration and credentials.
+struct ReconcileWiring {
+    let environment: CommandEnvironment
+    let log: StagingLog
+    let runner: LoadRunner
+
+    init(_ environment: CommandEnvironment) throws {
+        self.environment = environment
+        let configuration = environment.configuration
+        log = try StagingLog(root: configuration.staging.directory, logger: environment.logger)
+        guard let project = configuration.bigQuery.project, let dataset = configuration.bigQuery.dataset else {
+            throw SysproBQError(
+                .configuration,
+                "[bigquery] project and dataset must be set to reconcile",
+                remedy: "set bigquery.project and bigquery.dataset in \(environment.configurationName)",
+                disposition: .needsHuman
+            )
+        }
+        let key = try environment.openCredentials().secret(.serviceAccount).withBytes { Array($0) }
+        runner = try LoadRunner(
+            configuration: BigQueryConfiguration(
+                projectID: project,
+                datasetID: dataset,
+                location: configuration.bigQuery.location,
+                apiBaseURL: configuration.bigQuery.apiURL,
+                tokenURI: configuration.bigQuery.tokenURI,
+                allowInsecureLocalEndpoints: configuration.bigQuery.allowInsecureLocalEndpoints,
+                tablePrefix: configuration.bigQuery.tablePrefix
+            ),
+            serviceAccountKeyJSON: key,
+            log: log,
+            logger: environment.logger,
+            makeTransport: { try CurlHTTPClient() }
+        )
+    }
+
+    func scope(table: String?, period: String?, dates: BusinessDateRange?) -> ReconcileScope {
+        ReconcileScope(
+            project: runner.configuration.projectID,
+            dataset: runner.configuration.datasetID,
+            tablePrefix: runner.configuration.tablePrefix,
+            table: table,
+            period: period,
+            dates: dates
+        )
+    }
+
+    func reconciler() -> Reconciler {
+        let runner = self.runner
+        return Reconciler(log: log, logger: environment.logger) { try runner.query($0) }
+    }
+}
