@@ -41,7 +41,8 @@ struct ReconcileCommand: ParsableCommand {
     func run() throws {
         let environment = try CommandEnvironment.load(global)
         let wiring = try ReconcileWiring(environment)
-        let report = try wiring.reconciler().run(wiring.scope(table: table, period: period, dates: dates.range))
+        let window = try dates.range.map { try SegmentLog.BusinessDateRange(min: "\($0.from)", max: "\($0.to)") }
+        let report = try wiring.reconciler().run(wiring.scope(table: table, period: period, dates: window))
         print(json ? try report.renderJSON() : report.renderTable(), terminator: "")
         if !report.passed { throw ExitCode(ExitCodes.dataError) }
     }
@@ -83,7 +84,7 @@ struct ReconcileWiring {
         )
     }
 
-    func scope(table: String?, period: String?, dates: BusinessDateRange?) -> ReconcileScope {
+    func scope(table: String?, period: String?, dates: SegmentLog.BusinessDateRange?) -> ReconcileScope {
         ReconcileScope(
             project: runner.configuration.projectID,
             dataset: runner.configuration.datasetID,
