@@ -51,9 +51,13 @@ let package = Package(
             name: "syspro-sim",
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
         ),
+        // The fake BigQuery REST + OAuth server's logic, a library so its tests can run it in process.
+        .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCrypto", log]),
         .executableTarget(
             name: "fake-bigquery",
-            dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+            dependencies: [
+                "FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+            ]
         ),
 
         .testTarget(name: "CommonTests", dependencies: ["Common", "LocalServer", "CZlib", "CCurl", "CCrypto"]),
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "CLITests", dependencies: ["Common"]),
+        .testTarget(name: "FakeBigQueryTests", dependencies: ["FakeBigQueryKit", "LocalServer", "Common"]),
     ]
 )
 
