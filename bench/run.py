@@ -43,7 +43,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "baselines"))
 from odata_pages import PAGE_ROWS, page_url  # noqa: E402
 
-RELEASE_BIN = os.path.join(ROOT, ".build", "release")
+RELEASE_BIN = os.environ.get("BENCH_BIN_DIR") or os.path.join(ROOT, ".build", "release")
 VENV_PY = os.path.join(ROOT, os.environ.get("BENCH_VENV", ".venv-bench"), "bin", "python")
 WORK = os.path.join(ROOT, ".run", "bench")
 RESULTS = os.path.join(ROOT, "bench-results")
@@ -436,15 +436,15 @@ def bench_size(rows):
             m["server_cpu_s"] = bq.cpu_seconds() - before
             out["load"]["python-client-" + tag] = rates(m, rows, staged_mb)
         write_syspro_bq_config(config, staging, None, bq.port)
-        if not ours:
+        if not syspro_bq_can("load"):
+            out["load"]["syspro-bq-" + tag] = not_available("syspro-bq load is not in the release build yet")
+        elif not ours:
             out["load"]["syspro-bq-" + tag] = not_available("no syspro-bq staging log to load (extract did not run)")
-        elif syspro_bq_can("load"):
+        else:
             before = bq.cpu_seconds()
             m = timed("%d-syspro-bq-load-%s" % (rows, tag), syspro_bq_argv("load", config), limit)
             m["server_cpu_s"] = bq.cpu_seconds() - before
             out["load"]["syspro-bq-" + tag] = rates(m, rows, staged_mb)
-        else:
-            out["load"]["syspro-bq-" + tag] = not_available("syspro-bq load is not in the release build yet")
         if latency == 0:
             if ours and syspro_bq_can("replay"):
                 out["verify"]["syspro-bq-replay"] = rates(
@@ -567,17 +567,18 @@ def main():
               "page_rows": PAGE_ROWS, "batch_rows": BATCH_ROWS, "in_flight": IN_FLIGHT, "latency_ms": LATENCY_MS,
               "config_commands": {c: syspro_bq_argv(c, "<config>") for c in ("extract", "load", "verify", "replay")},
               "sizes": []}
+    path = os.path.join(RESULTS, started.strftime("%Y%m%dT%H%M%SZ") + ".json")
     for n in sizes:
         size = bench_size(n)
         size["targets"] = targets(size)
         report["sizes"].append(size)
-        print("\n".join(table_lines(size)))
-    report["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
-    report["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
-    path = os.path.join(RESULTS, started.strftime("%Y%m%dT%H%M%SZ") + ".json")
-    for p in (path, os.path.join(RESULTS, "latest.json")):
-        with open(p, "w") as f:
-            json.dump(report, f, indent=1, sort_keys=True)
+        print("\n".join(table_lines(size)), flush=True)
+        # Written after every size, so a long run that is stopped still leaves what it measured.
+        report["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+        report["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        for p in (path, os.path.join(RESULTS, "latest.json")):
+            with open(p, "w") as f:
+                json.dump(report, f, indent=1, sort_keys=True)
     print("\nbench: results in %s and bench-results/latest.json" % os.path.relpath(path, ROOT))
     failed = [t for s in report["sizes"] for t in s["targets"] if t["status"] == "FAIL"]
     sys.exit(1 if failed else 0)
