@@ -510,6 +510,15 @@ def targets(size):
     return res
 
 
+ORDER = ["sim-serve", "floor", "syspro-bq", "plain-python", "dlt", "syspro-bq-0ms", "python-client-0ms",
+         "syspro-bq-50ms", "python-client-50ms", "syspro-bq-replay"]
+
+
+def ordered(stage_results):
+    """(name, measurement) pairs in the table's fixed order (JSON files come back with sorted keys)."""
+    return sorted(stage_results.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER))
+
+
 def fmt(v, spec):
     return format(v, spec) if isinstance(v, (int, float)) else "-"
 
@@ -522,7 +531,7 @@ def table_lines(size):
         "stage", "contender", "wall s", "rows/s", "MB/s", "CPU s", "rows/CPU-s", "RSS MB", "srv CPU")
     lines += [head, "-" * len(head)]
     for stage in ("extract", "load", "verify"):
-        for name, m in size[stage].items():
+        for name, m in ordered(size[stage]):
             if m.get("status") == "not available yet":
                 lines.append("%-9s %-22s %s" % (stage, name, "not available yet: " + m["why"]))
             elif m.get("exit") != 0:
@@ -537,6 +546,35 @@ def table_lines(size):
         lines.append("  %-7s %-52s %s" % (t["status"], t["target"],
                                             "" if t["ratio"] is None else "measured %.2f" % t["ratio"]))
     return lines
+
+
+def markdown(report):
+    """The results of a report as Markdown tables (for docs/benchmarks.md)."""
+    lines = []
+    for size in report["sizes"]:
+        lines += ["", "**%s GenTransaction rows** (%d pages, %.1f MB of OData JSON; staged rows by %s, %.1f MB of "
+                  "NDJSON; simulator %.0f MB RSS; load average %s at the start)" % (
+                      format(size["rows"], ","), size["sim"]["pages"], size["sim"]["response_mb"], size["staged"]["by"],
+                      size["staged"]["ndjson_mb"], size["sim"].get("peak_rss_mb") or 0,
+                      " / ".join(report["machine"].get("loadavg_start", []))), "",
+                  "| stage | contender | wall s | rows/s | MB/s | CPU s | rows per CPU s | peak RSS MB | server CPU s |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for stage in ("extract", "load", "verify"):
+            for name, m in ordered(size[stage]):
+                if m.get("status") == "not available yet":
+                    lines.append("| %s | %s | pending: %s | | | | | | |" % (stage, name, m["why"]))
+                elif m.get("exit") != 0:
+                    lines.append("| %s | %s | failed (%s) | | | | | | |" % (stage, name, m.get("exit")))
+                else:
+                    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                        stage, name, fmt(m["wall_s"], ".2f"), fmt(m.get("rows_per_s"), ",.0f"),
+                        fmt(m.get("mb_per_s"), ".1f"), fmt(m.get("cpu_s"), ".2f"),
+                        fmt(m.get("rows_per_cpu_s"), ",.0f"), fmt(m.get("max_rss_mb"), ".1f"),
+                        fmt(m.get("server_cpu_s"), ".2f")))
+        lines += ["", "| target | status | measured |", "| --- | --- | ---: |"]
+        for t in size["targets"]:
+            lines.append("| %s | %s | %s |" % (t["target"], t["status"], "" if t["ratio"] is None else "%.2f" % t["ratio"]))
+    return "\n".join(lines)
 
 
 def machine():
@@ -557,6 +595,9 @@ def machine():
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--markdown":
+        print(markdown(json.load(open(sys.argv[2]))))
+        return
     sizes = [int(x) for x in os.environ.get("BENCH_ROWS", "100000,1000000").split(",") if x.strip()]
     if not sizes or min(sizes) <= 0:
         sys.exit("bench: BENCH_ROWS must list positive row counts, e.g. 100000,1000000")
