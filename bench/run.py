@@ -553,7 +553,7 @@ def markdown(report):
     lines = []
     for size in report["sizes"]:
         lines += ["", "**%s GenTransaction rows** (%d pages, %.1f MB of OData JSON; staged rows by %s, %.1f MB of "
-                  "NDJSON; simulator %.0f MB RSS; load average %s at the start)" % (
+                  "NDJSON; simulator %.0f MB RSS; load average %s when the run started)" % (
                       format(size["rows"], ","), size["sim"]["pages"], size["sim"]["response_mb"], size["staged"]["by"],
                       size["staged"]["ndjson_mb"], size["sim"].get("peak_rss_mb") or 0,
                       " / ".join(report["machine"].get("loadavg_start", []))), "",
