@@ -298,11 +298,32 @@ def sizes_of(paths):
 
 
 def uncompressed_size(paths):
-    total = 0
+    """(uncompressed bytes, lines) of gzip files."""
+    total = lines = 0
     for p in paths:
         out = subprocess.run(["pigz", "-dc", p], stdout=subprocess.PIPE, check=True).stdout
         total += len(out)
-    return total
+        lines += out.count(b"\n")
+    return total, lines
+
+
+def rows_stored(bq):
+    """Rows fake-bigquery holds per table, from its test endpoint GET /_fake/stats."""
+    conn = http.client.HTTPConnection("127.0.0.1", bq.port, timeout=30)
+    conn.request("GET", "/_fake/stats")
+    stats = json.loads(conn.getresponse().read())
+    conn.close()
+    return stats.get("rowsStored", {})
+
+
+def check_stored(m, bq, before, prefix, rows):
+    """Marks a load run failed unless tables named `prefix…` gained at least `rows` rows."""
+    after = rows_stored(bq)
+    gained = sum(n - before.get(t, 0) for t, n in after.items() if t.startswith(prefix))
+    m["rows_stored"] = gained
+    if m.get("exit") == 0 and gained < rows:
+        m["exit"] = "fake-bigquery stored %d rows, expected %d" % (gained, rows)
+    return m
 
 
 def segment_files(directory):
@@ -412,10 +433,17 @@ def bench_size(rows):
     # --- the staged rows both loaders send: syspro-bq's segments when it ran, else the plain script's
     ours = segment_files(os.path.join(staging, COMPANY, TABLE))
     plain = segment_files(os.path.join(plain_out, COMPANY, TABLE))
+    if ours and not ok(ex["syspro-bq"]):
+        ours = []  # a failed extract's partial log is not loaded
     staged, staged_by = (ours, "syspro-bq extract") if ours else (plain, "plain_extract.py")
     out["staged"] = {"by": staged_by, "files": len(staged), "gzip_mb": sizes_of(staged) / 1e6}
-    staged_mb = uncompressed_size(staged) / 1e6 if staged else 0.0
+    staged_bytes, staged_rows = uncompressed_size(staged) if staged else (0, 0)
+    staged_mb = staged_bytes / 1e6
     out["staged"]["ndjson_mb"] = staged_mb
+    out["staged"]["rows"] = staged_rows
+    syspro_extract = ex["syspro-bq"]
+    if ok(syspro_extract) and staged_rows != rows:
+        syspro_extract["exit"] = "staged %d rows, expected %d" % (staged_rows, rows)
     staged_dir = os.path.dirname(staged[0]) if staged else plain_out
 
     # --- load: fake BigQuery without and with latency
@@ -431,24 +459,28 @@ def bench_size(rows):
         if created["exit"] != 0:
             out["load"]["python-client-" + tag] = created
         else:
-            before = bq.cpu_seconds()
+            before, stored = bq.cpu_seconds(), rows_stored(bq)
             m = timed("%d-bq-client-%s" % (rows, tag), base, limit + (rows // BATCH_ROWS) * latency // 1000)
             m["server_cpu_s"] = bq.cpu_seconds() - before
-            out["load"]["python-client-" + tag] = rates(m, rows, staged_mb)
+            out["load"]["python-client-" + tag] = rates(check_stored(m, bq, stored, DATASET + ".py_", rows),
+                                                        rows, staged_mb)
         write_syspro_bq_config(config, staging, None, bq.port)
         if not syspro_bq_can("load"):
             out["load"]["syspro-bq-" + tag] = not_available("syspro-bq load is not in the release build yet")
         elif not ours:
             out["load"]["syspro-bq-" + tag] = not_available("no syspro-bq staging log to load (extract did not run)")
         else:
-            before = bq.cpu_seconds()
+            before, stored = bq.cpu_seconds(), rows_stored(bq)
             m = timed("%d-syspro-bq-load-%s" % (rows, tag), syspro_bq_argv("load", config), limit)
             m["server_cpu_s"] = bq.cpu_seconds() - before
-            out["load"]["syspro-bq-" + tag] = rates(m, rows, staged_mb)
+            # syspro-bq names its own tables; every table outside py_* in the dataset is its.
+            out["load"]["syspro-bq-" + tag] = rates(check_stored(m, bq, stored, DATASET + ".", rows), rows, staged_mb)
         if latency == 0:
             if ours and syspro_bq_can("replay"):
-                out["verify"]["syspro-bq-replay"] = rates(
-                    timed("%d-syspro-bq-replay" % rows, syspro_bq_argv("replay", config), limit), rows, staged_mb)
+                stored = rows_stored(bq)
+                m = timed("%d-syspro-bq-replay" % rows, syspro_bq_argv("replay", config), limit)
+                out["verify"]["syspro-bq-replay"] = rates(check_stored(m, bq, stored, DATASET + ".", rows), rows,
+                                                          staged_mb)
             else:
                 out["verify"]["syspro-bq-replay"] = not_available("syspro-bq replay is not in the release build yet")
         bq.stop()
@@ -478,9 +510,12 @@ def targets(size):
     ours = ex.get("syspro-bq")
     res = []
 
-    def add(name, contender_ok, ratio, goal, better_high):
-        if not contender_ok:
+    def add(name, contender, ratio, goal, better_high):
+        runs = contender if isinstance(contender, list) else [contender]
+        if not runs or any(not isinstance(m, dict) or m.get("status") == "not available yet" for m in runs):
             res.append({"target": name, "status": "PENDING", "ratio": None, "goal": goal})
+        elif not all(ok(m) for m in runs):
+            res.append({"target": name, "status": "FAIL", "ratio": None, "goal": goal, "why": "syspro-bq run failed"})
         elif ratio is None:
             res.append({"target": name, "status": "FAIL", "ratio": None, "goal": goal, "why": "reference did not run"})
         else:
@@ -488,25 +523,26 @@ def targets(size):
             res.append({"target": name, "status": "PASS" if passed else "FAIL", "ratio": ratio, "goal": goal})
 
     def ratio(a, b, key):
-        return a[key] / b[key] if ok(a) and ok(b) and b.get(key) else None
+        return a[key] / b[key] if ok(a) and ok(b) and a.get(key) and b.get(key) else None
 
-    add("extract wall / floor wall <= 1.5", ok(ours),
+    add("extract wall / floor wall <= 1.5", ours,
         ratio(ours, ex["floor"], "wall_s") if ok(ours) else None, 1.5, False)
     for ref in ("plain-python", "dlt"):
-        add("extract rows/CPU-s vs %s >= 10x" % ref, ok(ours),
+        add("extract rows/CPU-s vs %s >= 10x" % ref, ours,
             ratio(ours, ex[ref], "rows_per_cpu_s") if ok(ours) else None, 10, True)
-    add("load rows/CPU-s vs python client >= 10x", ok(ld.get("syspro-bq-0ms")),
+    add("load rows/CPU-s vs python client >= 10x", ld.get("syspro-bq-0ms"),
         ratio(ld.get("syspro-bq-0ms"), ld["python-client-0ms"], "rows_per_cpu_s"), 10, True)
     bound = IN_FLIGHT * BATCH_ROWS / (LATENCY_MS / 1000)
     m = ld.get("syspro-bq-%dms" % LATENCY_MS)
-    add("load @%dms rows/s vs bound %d >= 0.8" % (LATENCY_MS, bound), ok(m),
+    add("load @%dms rows/s vs bound %d >= 0.8" % (LATENCY_MS, bound), m,
         m["rows_per_s"] / bound if ok(m) else None, 0.8, True)
-    add("verify speed vs pigz -dc + openssl >= 0.8", ok(vf.get("syspro-bq")),
+    add("verify speed vs pigz -dc + openssl >= 0.8", vf.get("syspro-bq"),
         ratio(vf.get("syspro-bq"), vf.get("floor") or {}, "rows_per_s"), 0.8, True)
     runs = [m for m in (ours, ld.get("syspro-bq-0ms"), ld.get("syspro-bq-%dms" % LATENCY_MS),
-                        vf.get("syspro-bq"), vf.get("syspro-bq-replay")) if ok(m)]
-    add("peak RSS of every syspro-bq run <= %d MB" % MAX_RSS_MB, bool(runs),
-        max(m["max_rss_mb"] for m in runs) if runs else None, MAX_RSS_MB, False)
+                        vf.get("syspro-bq"), vf.get("syspro-bq-replay")) if isinstance(m, dict)]
+    measured = [m["max_rss_mb"] for m in runs if ok(m)]
+    add("peak RSS of every syspro-bq run <= %d MB" % MAX_RSS_MB, runs,
+        max(measured) if measured else None, MAX_RSS_MB, False)
     return res
 
 
