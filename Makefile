@@ -30,3 +30,19 @@ test: setup lint
 
 clean:
 	rm -rf .build .run
+
+# --- bench: syspro-bq against its floors and the Python alternatives (docs/benchmarks.md).
+# Never part of `make test`. Release build, then bench/run.py; results in bench-results/ (git-ignored).
+# BENCH_ROWS lists the GenTransaction row counts: `make bench BENCH_ROWS=10000000` for the 10M run.
+BENCH_ROWS ?= 100000,1000000
+
+.PHONY: bench bench-setup bench-build
+
+bench-setup: setup
+	@bench/setup.sh
+
+bench-build: setup
+	$(SWIFT) build -c release
+
+bench: bench-setup bench-build
+	BENCH_ROWS=$(BENCH_ROWS) python3 bench/run.py
