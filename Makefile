@@ -5,12 +5,16 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build release test lint fmt clean
+.PHONY: all setup setup-python build release test lint fmt clean kill-trials
 
 all: build
 
 setup:
 	@scripts/setup-system.sh
+
+# The Python venv (.venv) with the BigQuery emulator and the official client, for end-to-end tests and the demo.
+setup-python: setup
+	@scripts/setup-python.sh
 
 build: setup
 	$(SWIFT) build
@@ -24,9 +28,14 @@ lint:
 fmt:
 	$(SWIFT_FORMAT) format --in-place --recursive $(SOURCES)
 
-test: setup lint
+test: setup setup-python lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# 200 SIGKILLs of a segment writer at random instants, then recovery and verification of every stream.
+kill-trials: setup
+	$(SWIFT) build --build-tests
+	SEGMENTLOG_KILL_TRIALS=200 $(SWIFT) test --skip-build --filter SegmentLogTests.KillTrialTests
 
 clean:
 	rm -rf .build .run
