@@ -54,4 +54,6 @@ bench-build: setup
 	$(SWIFT) build -c release
 
 bench: bench-setup bench-build
+	mkdir -p bench-results
+	.build/release/segmentlog-bench --rows 300000 --json bench-results/segmentlog.json
 	BENCH_ROWS=$(BENCH_ROWS) python3 bench/run.py
