@@ -47,6 +47,8 @@ let package = Package(
                 "Common", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log, argumentParser,
             ]
         ),
+        // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
+        .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
         .executableTarget(
             name: "syspro-sim",
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
@@ -62,7 +64,9 @@ let package = Package(
             // The loopback HTTP server the HTTP tests start; run with python3, not a bundle resource.
             exclude: ["Fixtures/http_test_server.py"]
         ),
-        .testTarget(name: "SegmentLogTests", dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(
+            name: "SegmentLogTests", dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(
             name: "StageTests",

@@ -1,0 +1,219 @@
+internal import Common
+
+extension Manifest {
+    /// The canonical JSON value of §4.1, with or without the `manifestHash` member.
+    func canonicalJSON(includingHash: Bool) -> CanonicalJSON {
+        var members: [String: CanonicalJSON] = [
+            "formatVersion": .integer(formatVersion),
+            "stream": .object(["company": .string(stream.company), "table": .string(stream.table)]),
+            "sequence": .integer(Int64(sequence)),
+            "segment": .string(segmentFileName),
+            "createdAt": .string(createdAt),
+            "runId": .string(runID),
+            "sourceQuery": .string(sourceQuery),
+            "cursor": .object([
+                "from": cursor.from.map { .string($0) } ?? .null, "to": cursor.to.map { .string($0) } ?? .null,
+            ]),
+            "businessDates": businessDates.map { .object(["min": .string($0.min), "max": .string($0.max)]) } ?? .null,
+            "rowCount": .integer(rowCount),
+            "compressedSize": .integer(compressedSize),
+            "uncompressedSize": .integer(uncompressedSize),
+            "segmentSHA256": .string(segmentSHA256),
+            "blocks": .array(blocks.map(\.canonicalJSON)),
+            "controlTotals": controlTotals.canonicalJSON,
+            "schemaFingerprint": .string(schemaFingerprint),
+            "previousManifestHash": .string(previousManifestHash),
+        ]
+        if includingHash { members["manifestHash"] = .string(manifestHash) }
+        return .object(members)
+    }
+
+    /// Decodes a manifest file's bytes, checking that they are exactly the canonical encoding plus one LF,
+    /// that the format version is known, and that ``manifestHash`` matches.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file.
+    ///   - file: the file's path, for messages.
+    /// - Throws: `SysproBQError` `.corruption` naming the file and what is wrong.
+    static func decode(_ bytes: [UInt8], file: String) throws -> Manifest {
+        guard bytes.last == Format.lineFeed else {
+            throw ManifestDecodingError.corrupt(file, "does not end with a newline (truncated?)")
+        }
+        let value: CanonicalJSON
+        do {
+            value = try CanonicalJSON.parse(bytes.dropLast())
+        } catch {
+            throw ManifestDecodingError.corrupt(file, "is not valid JSON: \(error)")
+        }
+        let manifest = try ManifestDecodingError.decodeFields(value, file: file)
+        guard manifest.fileBytes == bytes else {
+            throw ManifestDecodingError.corrupt(file, "is not in canonical form (edited by hand?)")
+        }
+        let computed = manifest.computedHash
+        guard computed == manifest.manifestHash else {
+            throw SysproBQError(
+                .corruption,
+                "Manifest \(file) fails its own hash: expected manifestHash \(manifest.manifestHash), "
+                    + "computed \(computed)",
+                remedy: "The manifest was altered after sealing; restore it from a backup and run verify.",
+                disposition: .needsHuman
+            )
+        }
+        return manifest
+    }
+}
+
+extension BlockIndexEntry {
+    var canonicalJSON: CanonicalJSON {
+        .object([
+            "compressedOffset": .integer(compressedOffset),
+            "compressedLength": .integer(compressedLength),
+            "crc32": .string(Hex.crc32(crc32)),
+            "firstRow": .integer(firstRow),
+            "rowCount": .integer(rowCount),
+            "uncompressedLength": .integer(uncompressedLength),
+        ])
+    }
+}
+
+extension ControlTotals {
+    var canonicalJSON: CanonicalJSON {
+        .object([
+            "rowCount": .integer(rowCount),
+            "amounts": .object(amounts.mapValues { .string($0) }),
+            "groups": .object(groups.mapValues { .object($0.mapValues { .string($0) }) }),
+        ])
+    }
+}
+
+/// Field-by-field decoding of a manifest's canonical JSON, with messages naming the field.
+enum ManifestDecodingError {
+    static func corrupt(_ file: String, _ what: String) -> SysproBQError {
+        SysproBQError(
+            .corruption,
+            "Manifest \(file) \(what)",
+            remedy: "Restore the manifest from a backup, then run verify on the stream.",
+            disposition: .needsHuman
+        )
+    }
+
+    static func decodeFields(_ value: CanonicalJSON, file: String) throws -> Manifest {
+        func field(_ name: String) throws -> CanonicalJSON {
+            guard let member = value[name] else { throw corrupt(file, "lacks the field '\(name)'") }
+            return member
+        }
+        func string(_ name: String, in object: CanonicalJSON? = nil) throws -> String {
+            guard let text = (object == nil ? try field(name) : object?[name])?.stringValue else {
+                throw corrupt(file, "has a missing or non-string field '\(name)'")
+            }
+            return text
+        }
+        func optionalString(_ name: String, in object: CanonicalJSON) throws -> String? {
+            guard let member = object[name], member.isNull || member.stringValue != nil else {
+                throw corrupt(file, "has a missing or invalid field '\(name)'")
+            }
+            return member.stringValue
+        }
+        func integer(_ name: String, in object: CanonicalJSON? = nil, minimum: Int64 = 0) throws -> Int64 {
+            guard let number = (object == nil ? try field(name) : object?[name])?.integerValue, number >= minimum
+            else { throw corrupt(file, "has a missing or invalid integer '\(name)'") }
+            return number
+        }
+        func decimalMap(_ value: CanonicalJSON?, _ name: String) throws -> [String: String] {
+            guard let members = value?.objectValue else { throw corrupt(file, "has an invalid '\(name)'") }
+            return try members.mapValues { member in
+                guard let text = member.stringValue else { throw corrupt(file, "has a non-string sum in '\(name)'") }
+                return text
+            }
+        }
+
+        let version = try integer("formatVersion")
+        guard version == Format.formatVersion else {
+            throw SysproBQError(
+                .corruption,
+                "Manifest \(file) has formatVersion \(version); this syspro-bq reads version \(Format.formatVersion)",
+                remedy: "Read it with the syspro-bq version that wrote it.",
+                disposition: .needsHuman
+            )
+        }
+        let streamValue = try field("stream")
+        let stream: StreamID
+        do {
+            stream = try StreamID(
+                company: try string("company", in: streamValue),
+                table: try string("table", in: streamValue)
+            )
+        } catch {
+            throw corrupt(file, "names an invalid stream")
+        }
+        let sequence = try integer("sequence", minimum: 1)
+        guard UInt64(sequence) <= Format.maximumSequence else { throw corrupt(file, "has sequence out of range") }
+        let cursorValue = try field("cursor")
+        let cursor = CursorRange(
+            from: try optionalString("from", in: cursorValue),
+            to: try optionalString("to", in: cursorValue)
+        )
+        let datesValue = try field("businessDates")
+        var businessDates: BusinessDateRange?
+        if !datesValue.isNull {
+            do {
+                businessDates = try BusinessDateRange(
+                    min: try string("min", in: datesValue),
+                    max: try string("max", in: datesValue)
+                )
+            } catch {
+                throw corrupt(file, "has an invalid businessDates range")
+            }
+        }
+        guard let blockValues = try field("blocks").arrayValue else { throw corrupt(file, "has invalid 'blocks'") }
+        var blocks: [BlockIndexEntry] = []
+        for block in blockValues {
+            guard let crcText = block["crc32"]?.stringValue, let crc = Hex.parseCRC32(crcText) else {
+                throw corrupt(file, "has a block with an invalid 'crc32'")
+            }
+            blocks.append(
+                BlockIndexEntry(
+                    compressedOffset: try integer("compressedOffset", in: block),
+                    compressedLength: try integer("compressedLength", in: block),
+                    crc32: crc,
+                    firstRow: try integer("firstRow", in: block),
+                    rowCount: try integer("rowCount", in: block),
+                    uncompressedLength: try integer("uncompressedLength", in: block)
+                )
+            )
+        }
+        let totalsValue = try field("controlTotals")
+        guard let groupValues = totalsValue["groups"]?.objectValue else { throw corrupt(file, "has invalid 'groups'") }
+        let totals: ControlTotals
+        do {
+            totals = try ControlTotals(
+                rowCount: try integer("rowCount", in: totalsValue),
+                amounts: try decimalMap(totalsValue["amounts"], "amounts"),
+                groups: try groupValues.mapValues { try decimalMap($0, "groups") }
+            )
+        } catch let error as SysproBQError where error.code == .invalidData {
+            throw corrupt(file, "has control totals that are not decimal text")
+        }
+        let manifest = Manifest(
+            stream: stream,
+            sequence: UInt64(sequence),
+            createdAt: try string("createdAt"),
+            runID: try string("runId"),
+            sourceQuery: try string("sourceQuery"),
+            cursor: cursor,
+            businessDates: businessDates,
+            rowCount: try integer("rowCount"),
+            compressedSize: try integer("compressedSize"),
+            uncompressedSize: try integer("uncompressedSize"),
+            segmentSHA256: try string("segmentSHA256"),
+            blocks: blocks,
+            controlTotals: totals,
+            schemaFingerprint: try string("schemaFingerprint"),
+            previousManifestHash: try string("previousManifestHash")
+        )
+        guard try string("segment") == manifest.segmentFileName else {
+            throw corrupt(file, "names segment '\(try string("segment"))' but has sequence \(sequence)")
+        }
+        return manifest.withHash(try string("manifestHash"))
+    }
+}

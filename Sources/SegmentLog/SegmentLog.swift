@@ -1,2 +1,0 @@
-/// The SegmentLog module. See docs/architecture.md for what it owns.
-public enum SegmentLogModule {}
