@@ -1,2 +1,0 @@
-/// The Extract module. See docs/architecture.md for what it owns.
-public enum ExtractModule {}

@@ -1,0 +1,340 @@
+public import Common
+public import Logging
+
+/// Reads SYSPRO tables through the OData service: resolves catalog entries against `$metadata`, pages
+/// through windows with keyset filters (or nextLinks), and turns rows into staged ``SourceRow`` values.
+///
+/// A page reaches `onPage` only when its whole body arrived and parsed; a failed request is retried under
+/// `configuration.retryPolicy` (Retry-After honoured) and its partial rows are discarded, so each row of a
+/// read is delivered exactly once. Keys that repeat in key order (a catalog key that is not the real key)
+/// stop the read rather than let keyset paging skip rows.
+///
+/// This class is not thread-safe: use one source per thread. Requests to one server are limited across the
+/// process to `configuration.maximumConcurrentRequests`.
+public final class ODataSource: SourceReader {
+    public let configuration: ODataConfiguration
+    private let client: ODataClient
+    private let retry: ExtractRetryPolicy
+    private let logger: Logger
+    private var metadataByCompany: [String: ODataMetadata?] = [:]
+    private var plans: [PlanKey: ODataEntityPlan] = [:]
+
+    private struct PlanKey: Hashable {
+        var company: String
+        var entry: CatalogEntry
+    }
+
+    /// - Parameters:
+    ///   - transport: `CurlHTTPClient` (built with ``httpClientConfiguration``) or a test double.
+    ///   - random: the jitter source for backoff, in [0, 1).
+    /// - Throws: `SysproBQError` `.configuration` when the configuration is invalid.
+    public init(
+        configuration: ODataConfiguration,
+        transport: any HTTPTransport,
+        logger: Logger,
+        clock: any WallClock = SystemClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        client = ODataClient(configuration: configuration, transport: transport, logger: logger)
+        retry = ExtractRetryPolicy(policy: configuration.retryPolicy, clock: clock, random: random, logger: logger)
+    }
+
+    /// The libcurl settings this configuration implies (CA bundle, timeouts).
+    public var httpClientConfiguration: HTTPClientConfiguration {
+        HTTPClientConfiguration(
+            connectTimeout: configuration.connectTimeout,
+            totalTimeout: configuration.requestTimeout,
+            caBundlePath: configuration.caBundlePath
+        )
+    }
+
+    // MARK: Resolve
+
+    public func resolve(_ entry: CatalogEntry, company: String) throws -> ResolvedEntry {
+        try entry.validate()
+        let metadata = try metadata(company: company)
+        var filterable: Bool?
+        if configuration.rowVersionAvailability == .auto, entry.changeStrategies.contains(.rowVersion) {
+            let preliminary = try ODataEntityPlan.make(
+                entry: entry,
+                metadata: metadata,
+                configuration: configuration,
+                rowVersionFilterable: nil
+            )
+            if let column = preliminary.entry.rowVersionColumn {
+                filterable = try probeRowVersionFilter(plan: preliminary, company: company, column: column)
+            }
+        }
+        let plan = try ODataEntityPlan.make(
+            entry: entry,
+            metadata: metadata,
+            configuration: configuration,
+            rowVersionFilterable: filterable
+        )
+        plans[PlanKey(company: company, entry: entry)] = plan
+        plans[PlanKey(company: company, entry: plan.entry)] = plan
+        if plan.strategy != entry.changeStrategies.first || !plan.notes.isEmpty {
+            logger.notice(
+                "Change strategy resolved with fallback",
+                metadata: [
+                    "odata.entity": "\(entry.table)", "odata.company": "\(company)",
+                    "strategy.preferred": "\(entry.changeStrategies.first?.description ?? "-")",
+                    "strategy.used": "\(plan.strategy)", "notes": "\(plan.notes.joined(separator: "; "))",
+                ]
+            )
+        }
+        return ResolvedEntry(entry: plan.entry, strategy: plan.strategy, notes: plan.notes)
+    }
+
+    /// Pings the service for `company` with the stored credentials (the `check` command).
+    ///
+    /// - Returns: a one-line description of what answered.
+    public func check(company: String) throws -> String {
+        metadataByCompany[company] = nil
+        if let metadata = try metadata(company: company) {
+            return "OData service \(Redaction.url(client.builder.metadataURL(company: company))) answered: "
+                + "\(metadata.entitySets.count) entity sets"
+        }
+        return "OData service \(Redaction.url(configuration.serviceRoot)) reached (no $metadata)"
+    }
+
+    private func metadata(company: String) throws -> ODataMetadata? {
+        guard configuration.useMetadata else { return nil }
+        if let cached = metadataByCompany[company] { return cached }
+        var summary = ReadSummary(strategy: .snapshot)
+        var retries = 0
+        let request = client.builder.metadataRequest(company: company)
+        let metadata: ODataMetadata?
+        do {
+            let body = try retry.run(request.description, summary: &summary, retries: &retries) {
+                try client.fetchWhole(request, target: .service, company: company)
+            }
+            metadata = try ODataMetadata.parse(body)
+        } catch let error as SysproBQError where error.cause.map(Self.isNotFound) == true {
+            // No $metadata at this address: go on with the configured assumptions; a wrong root fails on the
+            // first page with its own 404.
+            logger.warning(
+                "OData metadata not found; using configured literal forms",
+                metadata: ["odata.company": "\(company)", "url": "\(Redaction.url(request.url))"]
+            )
+            metadata = nil
+        }
+        metadataByCompany[company] = .some(metadata)
+        return metadata
+    }
+
+    private static func isNotFound(_ cause: SysproBQError.Cause) -> Bool {
+        if case .http(404, _) = cause { return true }
+        return false
+    }
+
+    /// Whether `TimeStamp gt binary'…'` is accepted: a 400 means no.
+    private func probeRowVersionFilter(plan: ODataEntityPlan, company: String, column: String) throws -> Bool {
+        let url = client.builder.rowVersionProbeURL(plan: plan, company: company, column: column)
+        var summary = ReadSummary(strategy: .rowVersion)
+        var retries = 0
+        do {
+            try retry.run(Redaction.url(url), summary: &summary, retries: &retries) {
+                var scanner = ODataPageScanner(entity: plan.entry.table, columns: [column])
+                _ = try client.fetchPage(url: url, table: plan.entry.table, company: company, scanner: &scanner) { _ in
+                }
+            }
+            return true
+        } catch let error as SysproBQError where error.cause == nil ? false : Self.isBadRequest(error.cause!) {
+            return false
+        }
+    }
+
+    private static func isBadRequest(_ cause: SysproBQError.Cause) -> Bool {
+        if case .http(400, _) = cause { return true }
+        return false
+    }
+
+    private func plan(for query: ExtractQuery) throws -> ODataEntityPlan {
+        if let plan = plans[PlanKey(company: query.company, entry: query.entry)] { return plan }
+        let plan = try ODataEntityPlan.make(
+            entry: query.entry,
+            metadata: try metadata(company: query.company),
+            configuration: configuration,
+            rowVersionFilterable: nil
+        )
+        plans[PlanKey(company: query.company, entry: query.entry)] = plan
+        return plan
+    }
+
+    // MARK: Read
+
+    public func read(_ query: ExtractQuery, onPage: ([SourceRow], PageInfo) throws -> Void) throws -> ReadSummary {
+        let plan = try plan(for: query)
+        let table = plan.entry.table
+        var summary = ReadSummary(strategy: try strategy(of: query.window, plan: plan))
+        let top = min(query.pageSize ?? configuration.pageSize, ODataConfiguration.maximumPageSize)
+        var pager = ODataPager(
+            builder: client.builder,
+            plan: plan,
+            company: query.company,
+            window: query.window,
+            top: top,
+            mode: configuration.pagingMode
+        )
+        var builder = SourceRowBuilder(entry: plan.entry)
+        let columns = plan.entry.columns.map(\.name)
+        var dateIndex: Int?
+        if case .businessDate = query.window { dateIndex = plan.businessDateCursorColumn.flatMap(builder.columnIndex) }
+        var previous: PageCursor?
+        var action = pager.start()
+        var index = 0
+        logger.debug(
+            "Reading OData entity",
+            metadata: [
+                "odata.entity": "\(table)", "odata.company": "\(query.company)", "strategy": "\(summary.strategy)",
+            ]
+        )
+        while case .fetch(let url) = action {
+            var pageRetries = 0
+            let page = try retry.run(Redaction.url(url), summary: &summary, retries: &pageRetries) {
+                var scanner = ODataPageScanner(entity: table, columns: columns)
+                var page = Page(previous: previous)
+                page.rows.reserveCapacity(top)
+                page.bytes = try client.fetchPage(url: url, table: table, company: query.company, scanner: &scanner) {
+                    raw in
+                    let row = try builder.build(raw)
+                    var cursor = PageCursor(rowVersion: row.rowVersion, dateAsSent: nil, keys: row.keyValues)
+                    if let dateIndex {
+                        // The date exactly as sent: the next filter must compare equal to the stored value.
+                        cursor.dateAsSent = raw.kinds[dateIndex] == .string ? raw.text(dateIndex) : nil
+                    }
+                    try page.accept(row, cursor: cursor, window: query.window, table: table, entry: plan.entry)
+                }
+                page.nextLink = scanner.nextLink
+                return page
+            }
+            action = try pager.pageReceived(rowCount: page.rows.count, nextLink: page.nextLink, lastRow: page.last)
+            previous = page.last ?? previous
+            summary.pages += 1
+            summary.rows += page.rows.count
+            summary.bytes += page.bytes
+            summary.maxRowVersion = maxText(summary.maxRowVersion, page.maxRowVersion)
+            summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
+            let info = PageInfo(
+                index: index,
+                rowCount: page.rows.count,
+                byteCount: page.bytes,
+                maxRowVersion: page.maxRowVersion,
+                maxBusinessDate: page.maxBusinessDate,
+                lastKey: page.last?.keys,
+                isLast: action == .finished,
+                retries: pageRetries
+            )
+            try onPage(page.rows, info)
+            index += 1
+        }
+        summary.nextLinksFollowed = pager.followedNextLinks
+        return summary
+    }
+
+    private func strategy(of window: ExtractQuery.Window, plan: ODataEntityPlan) throws -> ChangeStrategy {
+        switch window {
+        case .rowVersion:
+            guard plan.entry.rowVersionColumn != nil, plan.entry.changeStrategies.contains(.rowVersion) else {
+                throw SysproBQError(
+                    .configuration,
+                    "OData: a rowversion window was asked for \(plan.entry.table), but the service does not offer a "
+                        + "filterable TimeStamp (\(plan.notes.joined(separator: "; ")))",
+                    remedy: "read with the strategy resolve() returned (\(plan.strategy))",
+                    disposition: .terminal
+                )
+            }
+            return .rowVersion
+        case .businessDate:
+            guard let column = plan.businessDateCursorColumn else {
+                throw SysproBQError(
+                    .configuration,
+                    "OData: a business-date window was asked for \(plan.entry.table), which has no business-date column",
+                    disposition: .terminal
+                )
+            }
+            let days = plan.entry.changeStrategies.compactMap { strategy -> Int? in
+                if case .businessDate(_, let days) = strategy { return days }
+                return nil
+            }.first
+            return .businessDate(column: column, lookBackDays: days ?? 0)
+        case .snapshot:
+            return .snapshot
+        }
+    }
+}
+
+/// One page being received: its rows, the cursor of the last row, and the checks across rows.
+struct Page {
+    var rows: [SourceRow] = []
+    var bytes = 0
+    var nextLink: String?
+    var last: PageCursor?
+    var maxRowVersion: String?
+    var maxBusinessDate: String?
+
+    init(previous: PageCursor?) {
+        last = previous
+    }
+
+    /// Adds `row`; throws when its position in the read order repeats the previous row's (a key that is not
+    /// unique would make keyset paging skip rows) or when a rowversion read meets a row without one.
+    mutating func accept(
+        _ row: SourceRow,
+        cursor: PageCursor,
+        window: ExtractQuery.Window,
+        table: String,
+        entry: CatalogEntry
+    ) throws {
+        var identity = cursor
+        switch window {
+        case .rowVersion:
+            guard cursor.rowVersion != nil else {
+                throw SysproBQError(
+                    .invalidData,
+                    "\(table) (\(describe(entry, row.keyValues))): the row has no TimeStamp, so rowversion paging cannot "
+                        + "continue after it",
+                    remedy: "switch the table to its next change strategy in the catalog configuration",
+                    disposition: .needsHuman
+                )
+            }
+            identity.keys = []
+        case .businessDate:
+            identity.rowVersion = nil
+        case .snapshot:
+            identity.rowVersion = nil
+            identity.dateAsSent = nil
+        }
+        if let previous = last {
+            var previousIdentity = previous
+            switch window {
+            case .rowVersion: previousIdentity.keys = []
+            case .businessDate: previousIdentity.rowVersion = nil
+            case .snapshot:
+                previousIdentity.rowVersion = nil
+                previousIdentity.dateAsSent = nil
+            }
+            if previousIdentity == identity {
+                throw SysproBQError(
+                    .invalidData,
+                    "\(table): two rows share the key \(describe(entry, row.keyValues)) in key order; the catalog key "
+                        + "\(entry.keyColumns.joined(separator: ", ")) is not unique, and paging on it would skip rows",
+                    remedy: "set the table's real key with keyColumns in the catalog configuration",
+                    disposition: .needsHuman
+                )
+            }
+        }
+        last = cursor
+        rows.append(row)
+        maxRowVersion = maxText(maxRowVersion, row.rowVersion)
+        maxBusinessDate = maxText(maxBusinessDate, row.businessDate)
+    }
+
+    private func describe(_ entry: CatalogEntry, _ values: [String]) -> String {
+        zip(entry.keyColumns, values).map { "\($0)='\($1)'" }.joined(separator: ", ")
+    }
+}
