@@ -38,13 +38,16 @@ let package = Package(
         .target(name: "Stage", dependencies: ["Common", "SegmentLog", "Extract", "CZlib", "CCurl", "CCrypto", log]),
         // BigQuery clients, OAuth, insertAll, load jobs, the load journal. Reads the log through SegmentLog only.
         .target(name: "Load", dependencies: ["Common", "SegmentLog", "CZlib", "CCurl", "CCrypto", log]),
+        // The operator's side: configuration, encrypted credentials, exit codes, logs, metrics, signals, summaries.
+        .target(name: "Operator", dependencies: ["Common", log]),
         // A small blocking HTTP/1.1 server with byte-level fault injection, for the simulator and fakes.
         .target(name: "LocalServer", dependencies: [log]),
 
         .executableTarget(
             name: "syspro-bq",
             dependencies: [
-                "Common", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "CZlib", "CCurl", "CCrypto", log,
+                argumentParser,
             ]
         ),
         // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
@@ -74,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", log]),
         .testTarget(name: "CLITests", dependencies: ["Common"]),
     ]
 )
