@@ -52,6 +52,13 @@ let package = Package(
         ),
         // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
         .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
+        // Fuzzing (scripts/fuzz.sh explains the builds): the parsers through their public entry points, one libFuzzer
+        // executable per parser. Built without `-D FUZZING`, each executable replays the input files it is given.
+        .target(name: "FuzzTargets", dependencies: ["Common", "SegmentLog", "Extract", "Operator", log]),
+        .executableTarget(name: "FuzzManifest", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzODataPage", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzENetXML", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzTargets"]),
         .executableTarget(
             name: "syspro-sim",
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
@@ -68,7 +75,8 @@ let package = Package(
             exclude: ["Fixtures/http_test_server.py"]
         ),
         .testTarget(
-            name: "SegmentLogTests", dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+            name: "SegmentLogTests",
+            dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(
@@ -79,6 +87,11 @@ let package = Package(
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", log]),
         .testTarget(name: "CLITests", dependencies: ["Common"]),
+        // Security properties as tests (file modes, TLS verification, insecure endpoints) and the fuzz corpus replay.
+        .testTarget(
+            name: "SecurityTests",
+            dependencies: ["FuzzTargets", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
     ]
 )
 

@@ -1,0 +1,20 @@
+import FuzzTargets
+
+#if FUZZING
+/// The libFuzzer entry point (built by scripts/fuzz.sh with `-sanitize=fuzzer` and `-D FUZZING`).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTarget.config.run(data, size)
+    return 0
+}
+#else
+import Foundation
+
+/// Without libFuzzer: replays the files and directories given as arguments (a crash reproducer).
+@main
+enum FuzzConfig {
+    static func main() {
+        exit(FuzzReplay.main(.config, arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+}
+#endif
