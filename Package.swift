@@ -83,7 +83,9 @@ let package = Package(
             name: "StageTests",
             dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto"]
         ),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto"]),
+        .testTarget(
+            name: "LoadTests", dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", log]),
         .testTarget(name: "CLITests", dependencies: ["Common"]),

@@ -194,7 +194,7 @@ enum BlockCheck {
                         actual: "more"
                     )
                 }
-                let end = buffer[start...].firstIndex(of: Format.lineFeed)!
+                let end = ByteScan.firstIndex(of: Format.lineFeed, in: buffer, from: start)!
                 let line = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
                 expectedPrefix.removeAll(keepingCapacity: true)
                 expectedPrefix.append(contentsOf: Format.linePrefixSegment)
@@ -202,7 +202,7 @@ enum BlockCheck {
                 expectedPrefix.append(contentsOf: Format.linePrefixLine)
                 DecimalText.append(UInt64(row), to: &expectedPrefix)
                 expectedPrefix.append(UInt8(ascii: ","))
-                guard line.starts(with: expectedPrefix) else {
+                guard ByteScan.hasPrefix(line, expectedPrefix) else {
                     throw corruption(
                         path,
                         offset: block.compressedOffset,

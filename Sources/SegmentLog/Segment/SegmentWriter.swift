@@ -255,7 +255,7 @@ public final class SegmentWriter {
                 disposition: .terminal
             )
         }
-        if let newline = line.firstIndex(of: Format.lineFeed) {
+        if let newline = ByteScan.firstIndex(of: Format.lineFeed, in: line) {
             throw SysproBQError(
                 .invalidData,
                 "A staged row contains a raw newline at byte \(newline); JSON strings must escape it",
@@ -354,25 +354,20 @@ public final class SegmentWriter {
 /// Decimal rendering of integers straight into a byte buffer (no String allocation per row).
 enum DecimalText {
     static func append(_ value: UInt64, to output: inout [UInt8]) {
-        if value < 10 {
-            output.append(0x30 + UInt8(value))
-            return
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
         }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        let start = output.count
+        for _ in 0..<digits { output.append(0x30) }
         var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                buffer[count] = 0x30 + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
-        }
+        var index = start + digits - 1
+        repeat {
+            output[index] = 0x30 + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        } while rest > 0
     }
 }

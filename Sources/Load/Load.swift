@@ -1,2 +1,0 @@
-/// The Load module. See docs/architecture.md for what it owns.
-public enum LoadModule {}

@@ -1,0 +1,102 @@
+import Common
+import Foundation
+import Logging
+
+/// Delivers one batch through insertAll until every row is acknowledged or rejected.
+///
+/// - 200 without `insertErrors`: all rows acknowledged.
+/// - 200 with `insertErrors`: `invalid` rows are rejected (quarantined by the caller); `stopped` rows are resent
+///   at once with the same insertIds; rows failing for other reasons are resent after a backoff.
+/// - 413: the batch is halved, down to single rows; a single row still refused is rejected with the reason.
+/// - 404: the table is missing (dropped while loading): it is created again from the layout and the batch is
+///   retried once; a second 404 is a terminal error that says to run load again.
+/// - Anything else is retried or thrown by ``BigQueryClient/call(_:operation:accept:)``.
+struct BatchDelivery {
+    struct Result {
+        var acknowledged: [StagedRow] = []
+        var rejected: [InsertAllOutcome.Rejection] = []
+        /// 413 answers that split a batch.
+        var splits = 0
+        /// Rows sent again after a `stopped` or row-level transient error.
+        var resentRows = 0
+    }
+
+    let client: BigQueryClient
+    let layout: RawTableLayout
+
+    private var tableID: String { layout.tableID }
+
+    func deliver(_ rows: [StagedRow]) throws -> Result {
+        var result = Result()
+        var recreated = false
+        var queue: [[StagedRow]] = [rows]
+        var rowRetry = RetryState(policy: client.configuration.retryPolicy)
+        let operation = "insertAll into \(client.paths.dataset).\(tableID)"
+        while !queue.isEmpty {
+            let batch = queue.removeFirst()
+            let request = HTTPRequest(
+                method: .post,
+                url: client.paths.insertAllURL(tableID),
+                headers: [HTTPHeader("Content-Type", "application/json; charset=UTF-8")],
+                body: .bytes(InsertAllBody.make(batch))
+            )
+            let response = try client.call(request, operation: operation, accept: [404, 413])
+            switch response.status {
+            case 413:
+                guard batch.count > 1 else {
+                    result.rejected.append(
+                        .init(
+                            row: batch[0],
+                            reason: "BigQuery refused a request holding only this row as too large (HTTP 413): the "
+                                + "row is over the insertAll request limit; load its segment with a load job"
+                        )
+                    )
+                    continue
+                }
+                let middle = batch.count / 2
+                queue.insert(contentsOf: [Array(batch[..<middle]), Array(batch[middle...])], at: 0)
+                result.splits += 1
+            case 404 where !recreated:
+                client.logger.warning("Table missing; creating it again", metadata: ["bq.table": "\(tableID)"])
+                try TableManager(client: client).ensureRawTable(layout)
+                recreated = true
+                queue.insert(batch, at: 0)
+            case 404:
+                throw SysproBQError(
+                    .remote,
+                    "\(operation): table missing (HTTP 404)",
+                    remedy: "table missing: run load again to create it",
+                    cause: .http(status: 404, bodyExcerpt: excerpt(response.body)),
+                    disposition: .terminal
+                )
+            default:
+                let outcome = InsertAllOutcome.read(rows: batch, body: response.body)
+                result.acknowledged += outcome.acknowledged
+                result.rejected += outcome.rejected
+                guard !outcome.resend.isEmpty else { continue }
+                result.resentRows += outcome.resend.count
+                if outcome.rejected.isEmpty {
+                    // No row was invalid, yet rows were not inserted: a row-level transient failure. Back off.
+                    let failure = SysproBQError(
+                        .remote,
+                        "\(operation): \(outcome.resend.count) rows were not inserted and no row was invalid",
+                        cause: .http(status: response.status, bodyExcerpt: excerpt(response.body)),
+                        disposition: .retryable
+                    )
+                    switch rowRetry.recordFailure(failure, random: Double.random(in: 0..<1)) {
+                    case .retry(let delay):
+                        client.statistics.retries["rowError", default: 0] += 1
+                        client.clock.sleep(seconds: delay)
+                    case .giveUp:
+                        throw failure
+                    }
+                }
+                // `stopped` rows were valid: send them again, same insertIds, ahead of anything else.
+                queue.insert(outcome.resend, at: 0)
+            }
+        }
+        result.acknowledged.sort { $0.line < $1.line }
+        result.rejected.sort { $0.row.line < $1.row.line }
+        return result
+    }
+}
