@@ -64,7 +64,7 @@ public enum FuzzReplay {
             }
             // The name goes out before the run, so a crash report follows the name of the input that caused it.
             print("\(file): ", terminator: "")
-            fflush(stdout)
+            fflush(nil)
             print(target.run(Array(data)))
         }
         print("\(target.rawValue): \(files.count) inputs replayed, no crash")

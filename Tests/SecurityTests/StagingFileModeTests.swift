@@ -47,7 +47,8 @@ import Testing
         let writer = try log.openWriter(stream: stream, schema: Self.schema, runID: "20261127T150000Z-4f2a9c")
         for segment in 0..<2 {
             for line in 0..<3 {
-                let row = #"{"_insert_id":"\#(String(repeating: "0", count: 31))\#(line)","Supplier":"   10","#
+                let row =
+                    #"{"_insert_id":"\#(String(repeating: "0", count: 31))\#(line)","Supplier":"   10","#
                     + #""Invoice":"INV-\#(segment)-\#(line)","OrigInvValue":"1234.50"}"#
                 try writer.append(line: Array(row.utf8))
             }

@@ -66,7 +66,9 @@ final class TLSAnswerServer {
         try JSONEncoder().encode(answers).write(to: answersFile)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, certificate.certificatePath, certificate.keyPath, answersFile.path]
+        process.arguments = [
+            "python3", script.path, certificate.certificatePath, certificate.keyPath, answersFile.path,
+        ]
         let output = Pipe()
         input = Pipe()
         process.standardOutput = output
