@@ -39,9 +39,11 @@ let package = Package(
         // BigQuery clients, OAuth, insertAll, load jobs, the load journal. Reads the log through SegmentLog only.
         .target(name: "Load", dependencies: ["Common", "SegmentLog", "CZlib", "CCurl", "CCrypto", log]),
         // The operator's side: configuration, encrypted credentials, exit codes, logs, metrics, signals, summaries.
-        .target(name: "Operator", dependencies: ["Common", log]),
+        .target(name: "Operator", dependencies: ["Common", "CZlib", "CCurl", "CCrypto", log]),
         // A small blocking HTTP/1.1 server with byte-level fault injection, for the simulator and fakes.
         .target(name: "LocalServer", dependencies: [log]),
+        // The fake BigQuery REST + OAuth server's logic, a library so its tests can run it in process.
+        .target(name: "FakeBigQueryKit", dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log]),
 
         .executableTarget(
             name: "syspro-bq",
@@ -50,8 +52,6 @@ let package = Package(
                 argumentParser,
             ]
         ),
-        // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
-        .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
         // Fuzzing (scripts/fuzz.sh explains the builds): the parsers through their public entry points, one libFuzzer
         // executable per parser. Built without `-D FUZZING`, each executable replays the input files it is given.
         .target(name: "FuzzTargets", dependencies: ["Common", "SegmentLog", "Extract", "Operator", log]),
@@ -65,8 +65,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "fake-bigquery",
-            dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
+            dependencies: [
+                "FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser,
+            ]
         ),
+        // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
+        .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
 
         .testTarget(
             name: "CommonTests",
@@ -81,15 +85,21 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Common", "CZlib", "CCurl", "CCrypto"]),
         .testTarget(
             name: "StageTests",
-            dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto"]
+            dependencies: ["Stage", "SegmentLog", "Extract", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
         .testTarget(
             name: "LoadTests",
             dependencies: ["Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
         ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
-        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", log]),
-        .testTarget(name: "CLITests", dependencies: ["Common"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),
+        .testTarget(
+            name: "FakeBigQueryTests",
+            dependencies: ["FakeBigQueryKit", "LocalServer", "Common", "CZlib", "CCurl", "CCrypto"]
+        ),
+        .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", "CZlib", "CCurl", "CCrypto", log]),
+        // Runs the built syspro-bq binary; help snapshots are read from Snapshots/ by path, not as resources.
+        .testTarget(name: "CLITests", dependencies: ["Common"], exclude: ["Snapshots"]),
         // Security properties as tests (file modes, TLS verification, insecure endpoints) and the fuzz corpus replay.
         .testTarget(
             name: "SecurityTests",

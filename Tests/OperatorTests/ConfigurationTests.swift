@@ -425,3 +425,29 @@ struct ConfigurationTests {
         #expect(ConfigurationLocation.resolve(flag: nil, environment: [:]).path == "syspro-bq.toml")
     }
 }
+
+@Suite("Configuration template")
+struct ConfigurationTemplateTests {
+    /// The file `init` writes is valid as written, and only the keys to fill in are missing.
+    @Test func templateParsesAndListsWhatIsMissing() throws {
+        let text = ConfigurationTemplate.render(stagingDirectory: "staging", keyFile: "syspro-bq.key")
+        let configuration = try ConfigurationTests.parse(text)
+        #expect(configuration.staging.directory == "/etc/syspro-bq/staging")
+        #expect(configuration.security.keyFile == "/etc/syspro-bq/syspro-bq.key")
+        #expect(
+            configuration.missingKeys(for: [.extract, .load]).map(\.key) == [
+                "odata_url", "companies", "operator", "time_zone", "project", "dataset",
+            ]
+        )
+    }
+
+    /// Business dates parse only as real YYYY-MM-DD dates.
+    @Test(arguments: [
+        ("2024-02-29", true), ("2023-02-29", false), ("2026-13-01", false), ("2026-1-01", false),
+        ("2026-04-31", false), ("2026-12-31", true), ("26-12-31", false), ("2026-12-31T00", false),
+    ])
+    func businessDates(_ text: String, _ valid: Bool) {
+        #expect((BusinessDate(text) != nil) == valid)
+        if valid { #expect(BusinessDate(text)?.description == text) }
+    }
+}

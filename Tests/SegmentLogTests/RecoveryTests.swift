@@ -85,6 +85,7 @@ import Testing
     }
 
     static let sealFaults: [Fault] = [
+        Fault(call: "write", errno: ENOSPC, after: 0, label: "last block write ENOSPC"),
         Fault(call: "fsync", errno: EIO, after: 0, label: "segment fsync EIO"),
         Fault(call: "close", errno: EIO, after: 0, label: "segment close EIO"),
         Fault(call: "open", errno: ENOSPC, after: 0, label: "manifest create ENOSPC"),
@@ -203,5 +204,40 @@ import Testing
             #expect(try writer.seal(metadata)?.sequence == 2)
         }
         #expect(try LogVerifier(log: staging.log).verify(stream: staging.stream).findings.isEmpty)
+    }
+}
+
+@Suite struct OpenWriterRecoveryTests {
+    /// Opening a writer recovers the stream first and exposes what it quarantined.
+    @Test func writerReportsItsRecovery() throws {
+        let staging = try TestStaging()
+        try staging.write(segments: 1, rowsPerSegment: 2)
+        try Data("torn".utf8).write(to: URL(fileURLWithPath: staging.path(.segmentTemp(2))))
+        try staging.log.withWriter(stream: staging.stream, schema: TestStaging.schema, runID: "r") { writer in
+            #expect(writer.recoveryReport.dropped.map(\.file) == [SegmentFileName.segmentTemp(2).rendered])
+            #expect(writer.currentSequence == 2)
+        }
+    }
+}
+
+@Suite struct ControlTotalsAccumulatorTests {
+    /// Sums are exact decimal text, per column and per group; NULL adds nothing; bad text is refused.
+    @Test func sumsAreExact() throws {
+        var totals = ControlTotalsAccumulator(amountColumns: ["Debit", "Credit"])
+        for (debit, credit, journal) in [
+            ("0.10", nil, "J1"), ("0.20", "0.30", "J1"), ("1234567890123.45", "-0.01", "J2"),
+        ] {
+            totals.addRow()
+            try totals.add(debit, to: "Debit", group: journal)
+            try totals.add(credit, to: "Credit", group: journal)
+        }
+        let result = try totals.totals()
+        #expect(result.rowCount == 3)
+        #expect(result.amounts == ["Debit": "1234567890123.75", "Credit": "0.29"])
+        #expect(result.groups["J1"] == ["Debit": "0.30", "Credit": "0.30"])
+        #expect(throws: SysproBQError.self) { try totals.add("1e3", to: "Debit") }
+        #expect(throws: SysproBQError.self) { try totals.add("1", to: "Other") }
+        totals.reset()
+        #expect(try totals.totals().amounts == ["Debit": "0", "Credit": "0"])
     }
 }

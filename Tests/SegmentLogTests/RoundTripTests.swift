@@ -177,3 +177,32 @@ import Testing
         )
     }
 }
+
+@Suite struct SchemaChangeTests {
+    /// A schema change writes a second schema file and later manifests name it; old ones keep theirs.
+    @Test func schemaChangeStartsANewFingerprint() throws {
+        let staging = try TestStaging()
+        try staging.write(segments: 1, rowsPerSegment: 2)
+        let wider = try StreamSchema(
+            columns: TestStaging.schema.columns + [
+                ColumnSchema(name: "Branch", sqlType: "varchar(10)", bigQueryType: .string, nullable: true)
+            ],
+            keyColumns: TestStaging.schema.keyColumns,
+            businessDateColumn: "InvoiceDate",
+            amountColumns: ["OrigInvValue"],
+            versionKind: .rowversion
+        )
+        try staging.log.withWriter(stream: staging.stream, schema: wider, runID: "r2") { writer in
+            try writer.append(line: TestStaging.row(1))
+            try writer.seal(TestStaging.metadata(rows: 1))
+        }
+        let manifests = try staging.log.manifests(of: staging.stream)
+        #expect(manifests.map(\.schemaFingerprint) == [TestStaging.schema.fingerprint, wider.fingerprint])
+        #expect(
+            try staging.log.schema(fingerprint: manifests[0].schemaFingerprint, stream: staging.stream)
+                == TestStaging.schema
+        )
+        #expect(try staging.log.schema(fingerprint: manifests[1].schemaFingerprint, stream: staging.stream) == wider)
+        #expect(try LogVerifier(log: staging.log).verify(stream: staging.stream).findings.isEmpty)
+    }
+}

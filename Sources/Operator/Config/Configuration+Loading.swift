@@ -191,7 +191,7 @@ extension Configuration {
             if ["password", "secret", "token", "private_key", "key"].contains(where: {
                 entry.key.lowercased().contains($0)
             })
-                && entry.key != "key_file" && entry.key != "keys"
+                && !["key_file", "keys", "token_uri"].contains(entry.key)
             {
                 remedy =
                     "secrets are never kept in the configuration: store them with `syspro-bq creds set` "

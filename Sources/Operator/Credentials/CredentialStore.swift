@@ -172,3 +172,16 @@ public struct CredentialStore: Sendable {
         }
     }
 }
+
+extension CredentialStore {
+    /// The names and dates in the store file at `path`, read without the master key (names and dates are not
+    /// secret). A missing file has no entries.
+    ///
+    /// - Throws: `.corruption` when the file is not a credential store.
+    public static func entries(atPath path: String) throws(SysproBQError) -> [Entry] {
+        let file = try readFile(path)
+        let scrubber = SecretScrubber()
+        let placeholder = MasterKey(bytes: [], source: .environment)
+        return CredentialStore(path: path, keyFile: "", key: placeholder, file: file, scrubber: scrubber).entries
+    }
+}

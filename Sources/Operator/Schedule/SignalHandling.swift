@@ -19,8 +19,12 @@ import Darwin
 /// sources are set up once in `install` and only cancelled in `deinit` (hence `@unchecked Sendable`).
 public final class SignalHandling: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
+    private let signals: [Int32]
 
-    private init(sources: [any DispatchSourceSignal]) { self.sources = sources }
+    private init(sources: [any DispatchSourceSignal], signals: [Int32]) {
+        self.sources = sources
+        self.signals = signals
+    }
 
     /// Installs handlers for SIGINT and SIGTERM that set `flag`.
     ///
@@ -44,10 +48,12 @@ public final class SignalHandling: @unchecked Sendable {
             source.resume()
             return source
         }
-        return SignalHandling(sources: sources)
+        return SignalHandling(sources: sources, signals: [SIGINT, SIGTERM])
     }
 
+    /// Stops handling and restores the default dispositions (ignored signals would be inherited by children).
     deinit {
         for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
     }
 }

@@ -211,7 +211,8 @@ public final class StagingLog: Sendable {
                 options: options,
                 lock: lock,
                 nextSequence: (existing.last?.sequence ?? 0) + 1,
-                previousHash: existing.last?.manifestHash ?? Format.genesisHash
+                previousHash: existing.last?.manifestHash ?? Format.genesisHash,
+                recoveryReport: report
             )
         } catch {
             try? lock.release()

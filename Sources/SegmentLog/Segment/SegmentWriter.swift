@@ -30,6 +30,8 @@ public final class SegmentWriter {
     private var previousHash: String
     private var current: OpenSegment?
     private var compressed: [UInt8] = []
+    /// What recovery quarantined when this writer opened the stream.
+    public let recoveryReport: RecoveryReport
 
     /// The segment being filled.
     private struct OpenSegment {
@@ -53,8 +55,10 @@ public final class SegmentWriter {
         options: WriterOptions,
         lock: DirectoryLock,
         nextSequence: UInt64,
-        previousHash: String
+        previousHash: String,
+        recoveryReport: RecoveryReport
     ) throws {
+        self.recoveryReport = recoveryReport
         self.log = log
         self.stream = stream
         self.schemaFingerprint = schemaFingerprint

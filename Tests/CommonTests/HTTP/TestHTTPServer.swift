@@ -129,21 +129,6 @@ func residentBytes() -> Int {
     return kilobytes * 1024
 }
 
-/// A fresh temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    /// Starts a server; with `tls`, it speaks HTTPS with that certificate.
-    init(tls: SelfSignedCertificate? = nil) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("syspro-bq-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
-
 /// A self-signed certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1), made with the openssl command in a
 /// fresh temporary directory. Call `remove()` when done.
 struct SelfSignedCertificate {

@@ -11,6 +11,9 @@ struct TemporaryDirectory {
         path = url.path
     }
 
+    /// The directory as a file URL.
+    var url: URL { URL(fileURLWithPath: path, isDirectory: true) }
+
     /// The path of `name` inside this directory.
     func file(_ name: String) -> String { path + "/" + name }
 

@@ -1,2 +1,0 @@
-/// The LocalServer module. See docs/architecture.md for what it owns.
-public enum LocalServerModule {}

@@ -1,0 +1,78 @@
+/// A calendar date given on the command line (`--from 2026-01-01`), as SYSPRO business dates are: no time, no
+/// zone. Only real dates parse (`2026-02-30` does not).
+///
+/// This type is a value type and is `Sendable`.
+public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            year >= 1753, (1...12).contains(month), (1...Self.days(inMonth: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = BusinessDate(text) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not a YYYY-MM-DD date: \(text)"
+                )
+            )
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public static func < (left: BusinessDate, right: BusinessDate) -> Bool {
+        (left.year, left.month, left.day) < (right.year, right.month, right.day)
+    }
+}
+
+/// An inclusive business-date range, `--from` to `--to` (both days included).
+public struct BusinessDateRange: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var from: BusinessDate
+    public var to: BusinessDate
+
+    /// A range; `nil` when `from` is after `to`.
+    public init?(from: BusinessDate, to: BusinessDate) {
+        guard from <= to else { return nil }
+        self.from = from
+        self.to = to
+    }
+
+    public func contains(_ date: BusinessDate) -> Bool { from <= date && date <= to }
+
+    public var description: String { "\(from)..\(to)" }
+}

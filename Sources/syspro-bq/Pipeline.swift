@@ -1,0 +1,138 @@
+import Common
+import Logging
+import Operator
+
+/// The integration points between the operator side (configuration, credentials, locks, signals, summaries)
+/// and the pipeline runners (Extract/Stage, Load, SegmentLog).
+///
+/// Each command does everything up to its runner — loads and checks the configuration, opens the credential
+/// store, takes the staging locks, installs signal handling — and then calls one function here. The bodies below
+/// are the integrator's to replace; until then each throws `internalError` "… not wired" (exit 70), so an
+/// unfinished build can never look like a successful run.
+///
+/// Runners report per-stream counts through `context.recorder`, feed `context.progress`, log through
+/// `context.logger`, poll `context.cancellation` between batches, and read secrets with
+/// `context.credentials.secret(_:)`.
+enum Pipeline {
+    /// `extract`: SYSPRO → staging log for the selected streams.
+    struct ExtractRequest: Sendable, Hashable {
+        /// Empty means every enabled table.
+        var tables: [String]
+        /// `nil` means every configured company.
+        var company: String?
+        /// A business-date backfill window; `nil` means the live cursor.
+        var window: BusinessDateRange?
+    }
+
+    /// `load`: staging log → BigQuery.
+    struct LoadRequest: Sendable, Hashable {
+        /// Empty means every table with unloaded segments.
+        var tables: [String]
+    }
+
+    /// `replay`: re-send the sealed segments covering a business-date range, without touching SYSPRO.
+    struct ReplayRequest: Sendable, Hashable {
+        var table: String
+        var company: String?
+        var window: BusinessDateRange
+        /// List what would be sent, send nothing.
+        var dryRun: Bool
+    }
+
+    /// `verify`: prove the checksum chain of the staging log (or an archive).
+    struct VerifyRequest: Sendable, Hashable {
+        var table: String?
+        var window: BusinessDateRange?
+        /// Verify this archive directory instead of the staging directory.
+        var archiveDirectory: String?
+    }
+
+    /// What `verify` found.
+    struct VerifyResult: Sendable, Hashable {
+        var segmentsChecked: Int
+        /// One line per damaged, missing or reordered segment; empty when the evidence is intact.
+        var problems: [String]
+    }
+
+    /// `archive`: move sealed, fully loaded segments older than `olderThanDays` to `destination`.
+    struct ArchiveRequest: Sendable, Hashable {
+        var olderThanDays: Int
+        var destination: String
+    }
+
+    /// What `archive` moved.
+    struct ArchiveResult: Sendable, Hashable {
+        var segmentsMoved: Int
+        var bytesMoved: Int64
+    }
+
+    /// One line of `check`.
+    struct CheckResult: Sendable, Hashable {
+        var name: String
+        var passed: Bool
+        var detail: String
+    }
+
+    /// Names of the tables `--table` may use: the configured ones plus the catalog's.
+    ///
+    /// Integrator: add the Extract catalog's table names (and, for `load`/`replay`/`verify`, the streams present in
+    /// the staging log). Until then only tables named in `[tables.<Name>]` are known.
+    static func knownTableNames(_ configuration: Configuration) -> Set<String> {
+        Set(configuration.tables.map(\.name))
+    }
+
+    /// `check`: ping SYSPRO (OData logon, one 5000-row page) and BigQuery (token, dataset access) with the stored
+    /// credentials.
+    static func check(_ context: RunContext) throws(SysproBQError) -> [CheckResult] {
+        throw notWired("check (SYSPRO and BigQuery connectivity)")
+    }
+
+    /// `extract` and the extract half of `run`.
+    static func extract(_ context: RunContext, _ request: ExtractRequest) throws(SysproBQError) {
+        throw notWired("extract")
+    }
+
+    /// `load` and the load half of `run`.
+    static func load(_ context: RunContext, _ request: LoadRequest) throws(SysproBQError) {
+        throw notWired("load")
+    }
+
+    /// `replay`.
+    static func replay(_ context: RunContext, _ request: ReplayRequest) throws(SysproBQError) {
+        throw notWired("replay")
+    }
+
+    /// `verify`. Needs no credentials: an auditor may verify a copied archive on another machine.
+    static func verify(
+        _ configuration: Configuration,
+        logger: Logger,
+        cancellation: CancellationFlag,
+        _ request: VerifyRequest
+    ) throws(SysproBQError) -> VerifyResult {
+        throw notWired("verify")
+    }
+
+    /// `archive`, called with both staging locks held. Needs no credentials.
+    static func archive(
+        _ configuration: Configuration,
+        logger: Logger,
+        cancellation: CancellationFlag,
+        _ request: ArchiveRequest
+    ) throws(SysproBQError) -> ArchiveResult {
+        throw notWired("archive")
+    }
+
+    /// `status`: per-stream lines (watermark, last sealed segment, unloaded segments, last load).
+    static func streamStatus(_ configuration: Configuration) throws(SysproBQError) -> [StatusReport.Stream] {
+        throw notWired("status of the staging streams")
+    }
+
+    private static func notWired(_ what: String) -> SysproBQError {
+        SysproBQError(
+            .internalError,
+            "\(what) is not wired to its runner in this build",
+            remedy: "this build of syspro-bq does not include the pipeline runner for it yet",
+            disposition: .terminal
+        )
+    }
+}

@@ -1,2 +1,0 @@
-// The SYSPRO simulator arrives with the Extract issue.
-print("syspro-sim: not built yet")

@@ -1,1 +1,0 @@
-// Tests for this target are added with the target's code.
