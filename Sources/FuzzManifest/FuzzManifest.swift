@@ -7,6 +7,12 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
     FuzzTarget.manifest.run(data, size)
     return 0
 }
+
+/// The process entry: SwiftPM links `main` to `FuzzManifest_main`; it hands over to libFuzzer's driver.
+@_cdecl("FuzzManifest_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzTarget.runLibFuzzer(argc: argc, argv: argv) { data, size in fuzzTestOneInput(data, size) }
+}
 #else
 import Foundation
 
