@@ -25,13 +25,29 @@ public enum FuzzReplay {
                 let full = "\(path)/\(relative)"
                 var isSubdirectory: ObjCBool = false
                 if manager.fileExists(atPath: full, isDirectory: &isSubdirectory), !isSubdirectory.boolValue,
-                    !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+                    !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+                    !isOpenCrash(full)
                 {
                     found.append(full)
                 }
             }
         }
         return found.sorted()
+    }
+
+    /// Whether `path` is a crash input whose fix has not landed yet: `crashes/open-*`. Replaying it would kill the
+    /// replaying process (and every other test in it), so replays skip it and ``openCrashes(under:)`` reports it;
+    /// the fix renames it to drop `open-`, which puts it back into every replay.
+    public static func isOpenCrash(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 && parts[parts.count - 2] == "crashes" && parts[parts.count - 1].hasPrefix("open-")
+    }
+
+    /// The open crash inputs under `directory` (see ``isOpenCrash(_:)``), sorted.
+    public static func openCrashes(under directory: String) -> [String] {
+        let crashes = "\(directory)/crashes"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: crashes)) ?? []
+        return names.map { "\(crashes)/\($0)" }.filter(isOpenCrash).sorted()
     }
 
     /// The command-line body of a fuzz executable built without libFuzzer: replays every file under the

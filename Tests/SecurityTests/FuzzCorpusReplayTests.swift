@@ -29,6 +29,13 @@ import Testing
         }
     }
 
+    /// No crash input is still open (`crashes/open-*`): each one names a parser defect whose fix has not landed.
+    @Test(arguments: FuzzTarget.allCases)
+    func noCrashInputIsStillOpen(_ target: FuzzTarget) {
+        let open = FuzzReplay.openCrashes(under: "\(Self.corpusRoot)/\(target.rawValue)")
+        #expect(open.isEmpty, "\(target) still crashes on: \(open.joined(separator: ", "))")
+    }
+
     /// The `valid-*` seeds are accepted, so the harness really reaches the parser's success path (a harness
     /// that refused everything early would fuzz nothing).
     @Test(arguments: FuzzTarget.allCases)
