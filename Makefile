@@ -5,12 +5,16 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build release test lint fmt clean
+.PHONY: all setup python-env build release test demo lint fmt clean
 
 all: build
 
 setup:
 	@scripts/setup-system.sh
+
+# The Python venv (.venv) with bqemulator and Google's BigQuery client, for the end-to-end tests and the demo.
+python-env: setup
+	@scripts/setup-python.sh
 
 build: setup
 	$(SWIFT) build
@@ -24,9 +28,13 @@ lint:
 fmt:
 	$(SWIFT_FORMAT) format --in-place --recursive $(SOURCES)
 
-test: setup lint
+test: setup python-env lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Simulated SYSPRO -> syspro-bq -> local BigQuery emulator, then a trial balance queried back (scripts/demo.sh).
+demo:
+	@scripts/demo.sh
 
 clean:
 	rm -rf .build .run
