@@ -44,12 +44,7 @@ extension EndToEnd {
 
         try Self.expectEveryStagedRowLanded(rig, when: "after kills (\(log.joined(separator: "; ")))")
         let vanished = Self.vanished(since: &seen, now: try Self.truthKeys(rig))
-        let differences = try rig.differences().map { difference -> StateDifference in
-            var d = difference
-            let gone = vanished["\(d.company)/\(d.table)"] ?? []
-            d.extraKeys.removeAll { gone.contains($0) }
-            return d
-        }
+        let differences = Self.tolerating(vanished, in: try rig.differences())
         Self.expectNoDifferences(differences, "after kills (\(log.joined(separator: "; ")))")
         let verify = try rig.command(["verify"])
         #expect(verify.status == 0, "verify after kills: \(verify)")

@@ -45,8 +45,8 @@ final class ChildProcess {
         self.arguments = [executable.lastPathComponent] + arguments
         stdoutPath = outputPrefix.appendingPathExtension("out")
         stderrPath = outputPrefix.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }

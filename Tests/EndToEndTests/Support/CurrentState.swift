@@ -1,3 +1,5 @@
+import Foundation
+
 /// The simulator's tables and their key columns, from the simulator's own catalog
 /// (Sources/syspro-sim/Schema/Catalog.swift), which is written independently of the connector's.
 enum SimulatorTables {

@@ -375,8 +375,17 @@ struct RunSummary {
     /// Retries over every stream (`streams[].retries`).
     var retries: Int
     var rows: Int
+    /// The command's log (stderr): per-stream details the summary leaves out (extract mode, tombstones).
+    var log: String
+
+    /// Tombstones written, from the "Stream extracted" log lines (`rows.tombstones=N`).
+    var tombstones: Int {
+        log.components(separatedBy: "rows.tombstones=").dropFirst()
+            .compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +)
+    }
 
     init(_ result: CommandResult) throws {
+        log = result.stderr
         guard let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         else { throw HarnessError("no JSON summary on stdout: \(result)") }
