@@ -16,7 +16,7 @@ final class Rig {
     enum BigQuery {
         /// fake-bigquery: JWT checks, insertId dedup, invalid/stopped, faults.
         case fake
-        /// bqemulator through `scripts/bqemulator.sh`; fake-bigquery still serves the token endpoint.
+        /// bqemulator, started like scripts/bqemulator.sh does; fake-bigquery still serves the token endpoint.
         case emulator
     }
 
@@ -52,10 +52,10 @@ final class Rig {
     let syspro: URL
     private(set) var simulator: ChildProcess?
     private(set) var tokenServer: ChildProcess?
+    private(set) var emulator: ChildProcess?
     private(set) var simulatorPort = 0
     private(set) var fakePort = 0
     private(set) var emulatorPort = 0
-    private var emulatorDirectory: URL?
     /// Every command's result, for the secret scan.
     private(set) var results: [CommandResult] = []
     /// The service-account private key's base64 body lines (the key file itself is deleted after import).
@@ -134,18 +134,8 @@ final class Rig {
 
         var apiURL = "http://127.0.0.1:\(fakePort)"
         if options.bigQuery == .emulator {
-            let directory = root.appendingPathComponent("bqemulator")
-            emulatorDirectory = directory
-            let started = try ChildProcess.run(
-                URL(fileURLWithPath: "/bin/bash"),
-                [Paths.script("bqemulator.sh").path, "start", directory.path],
-                outputPrefix: root.appendingPathComponent("bqemulator-start"),
-                timeout: 90
-            )
-            guard started.status == 0, let port = Int(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw HarnessError("bqemulator did not start: \(started)") }
-            emulatorPort = port
-            apiURL = "http://127.0.0.1:\(port)"
+            emulatorPort = try startEmulator()
+            apiURL = "http://127.0.0.1:\(emulatorPort)"
         }
 
         try mustSucceed(["init", "--directory", run.path], config: false)
@@ -195,15 +185,8 @@ final class Rig {
         tokenServer?.stop()
         simulator = nil
         tokenServer = nil
-        if let emulatorDirectory {
-            _ = try? ChildProcess.run(
-                URL(fileURLWithPath: "/bin/bash"),
-                [Paths.script("bqemulator.sh").path, "stop", emulatorDirectory.path],
-                outputPrefix: root.appendingPathComponent("bqemulator-stop"),
-                timeout: 30
-            )
-            self.emulatorDirectory = nil
-        }
+        emulator?.stop()
+        emulator = nil
     }
 
     /// Removes the temporary directory (after ``stop()``).
@@ -410,5 +393,64 @@ extension Rig {
         }
         lines.insert(line, at: start + 1)
         try Data(lines.joined(separator: "\n").utf8).write(to: configPath)
+    }
+}
+
+extension Rig {
+    /// Starts bqemulator as scripts/bqemulator.sh does (loopback, ephemeral, gs:// mapped to `<root>/bqemulator/gcs`,
+    /// DuckDB extension downloads off), but as this process's own child so it is stopped by its PID. (A child
+    /// started by a script that exits keeps the script's descriptors, and Foundation's Process then never sees the
+    /// script end.)
+    private func startEmulator() throws -> Int {
+        let python = try Paths.venvPython()
+        let gcs = root.appendingPathComponent("bqemulator/gcs")
+        try FileManager.default.createDirectory(at: gcs, withIntermediateDirectories: true)
+        let rest = try Self.freePort()
+        let grpc = try Self.freePort()
+        let child = try ChildProcess(
+            python.deletingLastPathComponent().appendingPathComponent("bqemulator"),
+            [
+                "start", "--rest-host", "127.0.0.1", "--rest-port", "\(rest)", "--grpc-host", "127.0.0.1",
+                "--grpc-port", "\(grpc)", "--ephemeral", "--project", Self.project, "--log-format", "console",
+            ],
+            outputPrefix: logs.appendingPathComponent("bqemulator"),
+            environment: ["BQEMU_ENABLE_FORMAT_EXTENSIONS": "false", "BQEMU_GCS_LOCAL_ROOT": gcs.path]
+        )
+        emulator = child
+        let deadline = Date().addingTimeInterval(120)
+        let client = try CurlHTTPClient()
+        while Date() < deadline {
+            if let response = try? client.perform(
+                HTTPRequest(url: "http://127.0.0.1:\(rest)/healthz", connectTimeout: 1, totalTimeout: 2)
+            ), response.status == 200 {
+                return rest
+            }
+            guard child.isRunning else { throw HarnessError("bqemulator exited: \(child.result())") }
+            usleep(200_000)
+        }
+        throw HarnessError("bqemulator did not answer /healthz within 120s: \(child.result())")
+    }
+
+    /// A port that was free a moment ago on 127.0.0.1.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw HarnessError("bind() failed: errno \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw HarnessError("getsockname() failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
