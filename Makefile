@@ -5,15 +5,15 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup python-env build release test demo lint fmt clean
+.PHONY: all setup setup-python build release test demo lint fmt clean kill-trials
 
 all: build
 
 setup:
 	@scripts/setup-system.sh
 
-# The Python venv (.venv) with bqemulator and Google's BigQuery client, for the end-to-end tests and the demo.
-python-env: setup
+# The Python venv (.venv) with the BigQuery emulator and the official client, for end-to-end tests and the demo.
+setup-python: setup
 	@scripts/setup-python.sh
 
 build: setup
@@ -28,9 +28,14 @@ lint:
 fmt:
 	$(SWIFT_FORMAT) format --in-place --recursive $(SOURCES)
 
-test: setup python-env lint
+test: setup setup-python lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# 200 SIGKILLs of a segment writer at random instants, then recovery and verification of every stream.
+kill-trials: setup
+	$(SWIFT) build --build-tests
+	SEGMENTLOG_KILL_TRIALS=200 $(SWIFT) test --skip-build --filter SegmentLogTests.KillTrialTests
 
 # Simulated SYSPRO -> syspro-bq -> local BigQuery emulator, then a trial balance queried back (scripts/demo.sh).
 demo:
@@ -38,3 +43,21 @@ demo:
 
 clean:
 	rm -rf .build .run
+
+# --- bench: syspro-bq against its floors and the Python alternatives (docs/benchmarks.md).
+# Never part of `make test`. Release build, then bench/run.py; results in bench-results/ (git-ignored).
+# BENCH_ROWS lists the GenTransaction row counts: `make bench BENCH_ROWS=10000000` for the 10M run.
+BENCH_ROWS ?= 100000,1000000
+
+.PHONY: bench bench-setup bench-build
+
+bench-setup: setup
+	@bench/setup.sh
+
+bench-build: setup
+	$(SWIFT) build -c release
+
+bench: bench-setup bench-build
+	mkdir -p bench-results
+	.build/release/segmentlog-bench --rows 300000 --json bench-results/segmentlog.json
+	BENCH_ROWS=$(BENCH_ROWS) python3 bench/run.py

@@ -64,6 +64,11 @@ let package = Package(
         ),
         // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
         .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
+        // `make bench` only: the staging log's write and read speed beside plain zlib on the same bytes.
+        .executableTarget(
+            name: "segmentlog-bench",
+            dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
 
         .testTarget(
             name: "CommonTests",
