@@ -52,9 +52,26 @@ struct CurrentState {
     }
 
     /// Rows read from a `<table>_current` view (already one per key), restricted to `company`.
+    ///
+    /// bqemulator stores NUMERIC as DECIMAL(38, 9) and returns `2023.000000000` where BigQuery returns `2023`, so
+    /// decimal key values lose trailing fractional zeros here (the rule values follow); string keys such as
+    /// `" 00003"` have no fraction and stay byte for byte.
     init(view: [Row], company: String, keyColumns: [String]) {
         let mine = view.filter { $0["_company"]?.text == company }
-        rows = Dictionary(mine.map { (Self.key($0, keyColumns), $0) }, uniquingKeysWith: { first, _ in first })
+        rows = Dictionary(
+            mine.map { row in
+                var keyed = row
+                for column in keyColumns {
+                    if let text = row[column]?.text, text.contains("."),
+                        let normalised = StateDifference.normalisedDecimal(text)
+                    {
+                        keyed[column] = .string(normalised)
+                    }
+                }
+                return (Self.key(keyed, keyColumns), row)
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 }
 
