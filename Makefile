@@ -61,3 +61,18 @@ bench: bench-setup bench-build
 	mkdir -p bench-results
 	.build/release/segmentlog-bench --rows 300000 --json bench-results/segmentlog.json
 	BENCH_ROWS=$(BENCH_ROWS) python3 bench/run.py
+
+# --- fuzz -------------------------------------------------------------------------------------------------------
+# `make fuzz` builds the libFuzzer binaries (release + ASan, in .build-fuzz/) and fuzzes each parser for
+# FUZZ_SECONDS seconds (default 60), one after the other; a crash stops it with its input in fuzz-artifacts/.
+# `make fuzz-replay` replays the committed corpora (Tests/FuzzCorpus/) through the debug builds in a few seconds and
+# fails on any crash; `make test` replays them too (SecurityTests). Details: scripts/fuzz.sh.
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-replay
+
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run
+
+fuzz-replay: setup
+	scripts/fuzz.sh replay
