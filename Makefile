@@ -5,7 +5,7 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup setup-python build release test lint fmt clean kill-trials
+.PHONY: all setup setup-python build release test demo lint fmt clean kill-trials
 
 all: build
 
@@ -36,6 +36,10 @@ test: setup setup-python lint
 kill-trials: setup
 	$(SWIFT) build --build-tests
 	SEGMENTLOG_KILL_TRIALS=200 $(SWIFT) test --skip-build --filter SegmentLogTests.KillTrialTests
+
+# Simulated SYSPRO -> syspro-bq -> local BigQuery emulator, then a trial balance queried back (scripts/demo.sh).
+demo:
+	@scripts/demo.sh
 
 clean:
 	rm -rf .build .run
