@@ -235,6 +235,7 @@ odata_url = "http://127.0.0.1:%(sim)d%(root)s"
 source = "odata"
 companies = ["%(company)s"]
 operator = "%(operator)s"
+time_zone = "UTC"
 page_size = %(page)d
 
 [bigquery]
@@ -253,7 +254,7 @@ segment_max_rows = 100000
 gzip_level = %(level)d
 
 [security]
-key_file = "%(work)s/syspro-bq.key"
+key_file = "%(work)s/bq-home/syspro-bq.key"
 credentials_file = "%(work)s/credentials.enc.json"
 
 [logging]
@@ -264,7 +265,7 @@ enabled = true
 strategy = "rowversion"
 """ % dict(sim=sim_port or 9, root=ODATA_ROOT, company=COMPANY, operator=OPERATOR, page=PAGE_ROWS,
            project=PROJECT, dataset=DATASET, bq=bq, batch=BATCH_ROWS, inflight=IN_FLIGHT, staging=staging,
-           level=GZIP_LEVEL, work=WORK, table=TABLE)
+           level=GZIP_LEVEL, work=os.path.dirname(path), table=TABLE)
     with open(path, "w") as f:
         f.write(text)
 
@@ -280,10 +281,36 @@ def syspro_bq_argv(command, config):
     }[command]
 
 
-# UNFINISHED (needs the integrator's CLI): syspro-bq reads the SYSPRO password and the service-account
-# key from credentials_file, encrypted with key_file. No command that stores them is on main yet, so
-# the bench does not store them: once one lands, run it here (secrets: OPERATOR/PASSWORD above and the
-# service-account JSON that make_service_account writes) before the first syspro-bq command.
+def store_syspro_bq_credentials(directory, config):
+    """`syspro-bq init` (master key), then the SYSPRO password and the service-account key into the store.
+
+    The password goes in on stdin (one line, as `creds set` reads it when stdin is not a TTY), never on a
+    command line. syspro-bq's copy of the service-account key keeps Google's https token_uri (the key
+    validation asks for one); the config's [bigquery] token_uri, allowed by allow_insecure_local_endpoints,
+    points the token exchange at fake-bigquery instead. Returns None, or why it failed.
+    """
+    exe = syspro_bq_bin()
+    home = os.path.join(directory, "bq-home")
+    steps = [([exe, "init", "--directory", home], None)]
+    make_service_account(directory, "https://oauth2.googleapis.com/token")  # creates sa-key.pem once per size
+    key_pem = os.path.join(directory, "sa-key.pem")
+    sa = os.path.join(directory, "syspro-bq-service-account.json")
+    info = {
+        "type": "service_account", "project_id": PROJECT, "private_key_id": "bench",
+        "private_key": open(key_pem).read(), "client_email": CLIENT_EMAIL, "client_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    with open(sa, "w") as f:
+        json.dump(info, f)
+    os.chmod(sa, 0o600)
+    steps.append(([exe, "creds", "set", "syspro-password", "--config", config], (PASSWORD + "\n").encode()))
+    steps.append(([exe, "creds", "import-service-account", sa, "--config", config], None))
+    for argv, stdin in steps:
+        r = subprocess.run(argv, input=stdin if stdin is not None else b"", capture_output=True, timeout=60)
+        if r.returncode != 0:
+            return "%s: exit %d: %s" % (" ".join(argv[1:3]), r.returncode, r.stderr.decode("utf-8", "replace")[-400:])
+    os.unlink(sa)
+    return None
 
 
 def not_available(what):
@@ -422,8 +449,13 @@ def bench_size(rows):
 
     staging = os.path.join(d, "staging")
     config = os.path.join(d, "syspro-bq.toml")
+    os.makedirs(staging, mode=0o700)  # syspro-bq never creates its staging directory (`init` does)
     write_syspro_bq_config(config, staging, sim.port, None)
-    if syspro_bq_can("extract"):
+    creds_error = store_syspro_bq_credentials(d, config) if syspro_bq_can("creds") else "no creds command"
+    if creds_error and syspro_bq_can("extract"):
+        ex["syspro-bq"] = {"exit": "storing credentials failed: " + creds_error}
+        print("bench: storing syspro-bq credentials failed: %s" % creds_error, file=sys.stderr)
+    elif syspro_bq_can("extract"):
         ex["syspro-bq"] = rates(with_sim_cpu("syspro-bq-extract", syspro_bq_argv("extract", config)), rows, mb)
     else:
         ex["syspro-bq"] = not_available("syspro-bq extract is not in the release build yet")
@@ -445,6 +477,11 @@ def bench_size(rows):
     if ok(syspro_extract) and staged_rows != rows:
         syspro_extract["exit"] = "staged %d rows, expected %d" % (staged_rows, rows)
     staged_dir = os.path.dirname(staged[0]) if staged else plain_out
+    # Load remembers what it sent (its journal in the staging directory), so each syspro-bq load starts
+    # from this copy of the freshly extracted log: both loads send every row to a fresh fake-bigquery.
+    extracted = staging + ".extracted"
+    if ours:
+        shutil.copytree(staging, extracted, symlinks=True)
 
     # --- load: fake BigQuery without and with latency
     for latency in (0, LATENCY_MS):
@@ -470,6 +507,8 @@ def bench_size(rows):
         elif not ours:
             out["load"]["syspro-bq-" + tag] = not_available("no syspro-bq staging log to load (extract did not run)")
         else:
+            shutil.rmtree(staging)
+            shutil.copytree(extracted, staging, symlinks=True)
             before, stored = bq.cpu_seconds(), rows_stored(bq)
             m = timed("%d-syspro-bq-load-%s" % (rows, tag), syspro_bq_argv("load", config), limit)
             m["server_cpu_s"] = bq.cpu_seconds() - before
