@@ -57,6 +57,9 @@ LATENCY_MS = 50
 PROJECT, DATASET = "test-project", "bench"
 CLIENT_EMAIL = "bench@test-project.iam.gserviceaccount.com"
 MAX_RSS_MB = 64
+# BENCH_SKIP_PYTHON=1 leaves out the Python contenders (plain script, dlt, BigQuery client): a quick run of
+# syspro-bq against its floors. The targets measured against a Python contender then read NOT RUN.
+SKIP_PYTHON = os.environ.get("BENCH_SKIP_PYTHON", "") not in ("", "0")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -317,6 +320,13 @@ def not_available(what):
     return {"status": "not available yet", "why": what}
 
 
+NOT_RUN = {"status": "not run", "why": "BENCH_SKIP_PYTHON=1"}
+
+
+def skipped(m):
+    return isinstance(m, dict) and m.get("status") == "not run"
+
+
 # ---------------------------------------------------------------------------------------------------
 # One data set.
 
@@ -439,11 +449,11 @@ def bench_size(rows):
     ex["floor"]["gzip_mb"] = os.path.getsize(os.path.join(d, "floor.ndjson.gz")) / 1e6
     service_root = "http://127.0.0.1:%d%s" % (sim.port, ODATA_ROOT)
     plain_out = os.path.join(d, "plain-staging")
-    ex["plain-python"] = rates(with_sim_cpu("plain", [VENV_PY, os.path.join(HERE, "baselines", "plain_extract.py"),
+    ex["plain-python"] = dict(NOT_RUN) if SKIP_PYTHON else rates(with_sim_cpu("plain", [VENV_PY, os.path.join(HERE, "baselines", "plain_extract.py"),
                                                       "--service-root", service_root, "--out", plain_out,
                                                       "--level", str(GZIP_LEVEL)]), rows, mb)
     dlt_dir = os.path.join(d, "dlt")
-    ex["dlt"] = rates(with_sim_cpu("dlt", [VENV_PY, os.path.join(HERE, "baselines", "dlt_extract.py"),
+    ex["dlt"] = dict(NOT_RUN) if SKIP_PYTHON else rates(with_sim_cpu("dlt", [VENV_PY, os.path.join(HERE, "baselines", "dlt_extract.py"),
                                            "--service-root", service_root, "--work", dlt_dir],
                                    env={"RUNTIME__DLTHUB_TELEMETRY": "false"}), rows, mb)
 
@@ -492,8 +502,10 @@ def bench_size(rows):
         base = [VENV_PY, os.path.join(HERE, "baselines", "bq_client_load.py"), "--api-endpoint", endpoint,
                 "--key-file", sa, "--project", PROJECT, "--dataset", DATASET, "--table", table,
                 "--segments", staged_dir, "--chunk", str(BATCH_ROWS)]
-        created = timed("%d-bq-create-%s" % (rows, tag), base + ["--create-table"], 120)
-        if created["exit"] != 0:
+        created = None if SKIP_PYTHON else timed("%d-bq-create-%s" % (rows, tag), base + ["--create-table"], 120)
+        if created is None:
+            out["load"]["python-client-" + tag] = dict(NOT_RUN)
+        elif created["exit"] != 0:
             out["load"]["python-client-" + tag] = created
         else:
             before, stored = bq.cpu_seconds(), rows_stored(bq)
@@ -549,9 +561,12 @@ def targets(size):
     ours = ex.get("syspro-bq")
     res = []
 
-    def add(name, contender, ratio, goal, better_high):
+    def add(name, contender, ratio, goal, better_high, reference=None):
         runs = contender if isinstance(contender, list) else [contender]
-        if not runs or any(not isinstance(m, dict) or m.get("status") == "not available yet" for m in runs):
+        if skipped(reference):
+            res.append({"target": name, "status": "NOT RUN", "ratio": None, "goal": goal,
+                        "why": "reference not run (BENCH_SKIP_PYTHON=1)"})
+        elif not runs or any(not isinstance(m, dict) or m.get("status") == "not available yet" for m in runs):
             res.append({"target": name, "status": "PENDING", "ratio": None, "goal": goal})
         elif not all(ok(m) for m in runs):
             res.append({"target": name, "status": "FAIL", "ratio": None, "goal": goal, "why": "syspro-bq run failed"})
@@ -568,9 +583,9 @@ def targets(size):
         ratio(ours, ex["floor"], "wall_s") if ok(ours) else None, 1.5, False)
     for ref in ("plain-python", "dlt"):
         add("extract rows/CPU-s vs %s >= 10x" % ref, ours,
-            ratio(ours, ex[ref], "rows_per_cpu_s") if ok(ours) else None, 10, True)
+            ratio(ours, ex[ref], "rows_per_cpu_s") if ok(ours) else None, 10, True, ex[ref])
     add("load rows/CPU-s vs python client >= 10x", ld.get("syspro-bq-0ms"),
-        ratio(ld.get("syspro-bq-0ms"), ld["python-client-0ms"], "rows_per_cpu_s"), 10, True)
+        ratio(ld.get("syspro-bq-0ms"), ld["python-client-0ms"], "rows_per_cpu_s"), 10, True, ld["python-client-0ms"])
     bound = IN_FLIGHT * BATCH_ROWS / (LATENCY_MS / 1000)
     m = ld.get("syspro-bq-%dms" % LATENCY_MS)
     add("load @%dms rows/s vs bound %d >= 0.8" % (LATENCY_MS, bound), m,
@@ -607,8 +622,8 @@ def table_lines(size):
     lines += [head, "-" * len(head)]
     for stage in ("extract", "load", "verify"):
         for name, m in ordered(size[stage]):
-            if m.get("status") == "not available yet":
-                lines.append("%-9s %-22s %s" % (stage, name, "not available yet: " + m["why"]))
+            if m.get("status") in ("not available yet", "not run"):
+                lines.append("%-9s %-22s %s" % (stage, name, m["status"] + ": " + m["why"]))
             elif m.get("exit") != 0:
                 lines.append("%-9s %-22s FAILED (%s)" % (stage, name, m.get("exit")))
             else:
@@ -636,8 +651,9 @@ def markdown(report):
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for stage in ("extract", "load", "verify"):
             for name, m in ordered(size[stage]):
-                if m.get("status") == "not available yet":
-                    lines.append("| %s | %s | pending: %s | | | | | | |" % (stage, name, m["why"]))
+                if m.get("status") in ("not available yet", "not run"):
+                    lines.append("| %s | %s | %s: %s | | | | | | |" % (
+                        stage, name, "pending" if m["status"] == "not available yet" else "not run", m["why"]))
                 elif m.get("exit") != 0:
                     lines.append("| %s | %s | failed (%s) | | | | | | |" % (stage, name, m.get("exit")))
                 else:
