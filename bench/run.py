@@ -17,6 +17,8 @@ FAIL per target, and the same as JSON in bench-results/<timestamp>.json and benc
 
 syspro-bq rows run only when the release binary answers `syspro-bq <command> --help`; until then they
 are reported as "not available yet" and their targets as PENDING. Nothing is estimated or filled in.
+Before them the driver stores syspro-bq's credentials (init, creds set, creds import-service-account),
+untimed. BENCH_SKIP_PYTHON=1 leaves the Python contenders out (their targets read NOT RUN).
 
 Bounds: every server is started on 127.0.0.1, stopped by PID at exit (atexit and SIGTERM/SIGINT), and
 every subprocess has a time limit after which its process group is killed.
