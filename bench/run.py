@@ -17,6 +17,8 @@ FAIL per target, and the same as JSON in bench-results/<timestamp>.json and benc
 
 syspro-bq rows run only when the release binary answers `syspro-bq <command> --help`; until then they
 are reported as "not available yet" and their targets as PENDING. Nothing is estimated or filled in.
+Before them the driver stores syspro-bq's credentials (init, creds set, creds import-service-account),
+untimed. BENCH_SKIP_PYTHON=1 leaves the Python contenders out (their targets read NOT RUN).
 
 Bounds: every server is started on 127.0.0.1, stopped by PID at exit (atexit and SIGTERM/SIGINT), and
 every subprocess has a time limit after which its process group is killed.
@@ -57,6 +59,9 @@ LATENCY_MS = 50
 PROJECT, DATASET = "test-project", "bench"
 CLIENT_EMAIL = "bench@test-project.iam.gserviceaccount.com"
 MAX_RSS_MB = 64
+# BENCH_SKIP_PYTHON=1 leaves out the Python contenders (plain script, dlt, BigQuery client): a quick run of
+# syspro-bq against its floors. The targets measured against a Python contender then read NOT RUN.
+SKIP_PYTHON = os.environ.get("BENCH_SKIP_PYTHON", "") not in ("", "0")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -235,6 +240,7 @@ odata_url = "http://127.0.0.1:%(sim)d%(root)s"
 source = "odata"
 companies = ["%(company)s"]
 operator = "%(operator)s"
+time_zone = "UTC"
 page_size = %(page)d
 
 [bigquery]
@@ -253,7 +259,7 @@ segment_max_rows = 100000
 gzip_level = %(level)d
 
 [security]
-key_file = "%(work)s/syspro-bq.key"
+key_file = "%(work)s/bq-home/syspro-bq.key"
 credentials_file = "%(work)s/credentials.enc.json"
 
 [logging]
@@ -264,7 +270,7 @@ enabled = true
 strategy = "rowversion"
 """ % dict(sim=sim_port or 9, root=ODATA_ROOT, company=COMPANY, operator=OPERATOR, page=PAGE_ROWS,
            project=PROJECT, dataset=DATASET, bq=bq, batch=BATCH_ROWS, inflight=IN_FLIGHT, staging=staging,
-           level=GZIP_LEVEL, work=WORK, table=TABLE)
+           level=GZIP_LEVEL, work=os.path.dirname(path), table=TABLE)
     with open(path, "w") as f:
         f.write(text)
 
@@ -280,14 +286,47 @@ def syspro_bq_argv(command, config):
     }[command]
 
 
-# UNFINISHED (needs the integrator's CLI): syspro-bq reads the SYSPRO password and the service-account
-# key from credentials_file, encrypted with key_file. No command that stores them is on main yet, so
-# the bench does not store them: once one lands, run it here (secrets: OPERATOR/PASSWORD above and the
-# service-account JSON that make_service_account writes) before the first syspro-bq command.
+def store_syspro_bq_credentials(directory, config):
+    """`syspro-bq init` (master key), then the SYSPRO password and the service-account key into the store.
+
+    The password goes in on stdin (one line, as `creds set` reads it when stdin is not a TTY), never on a
+    command line. syspro-bq's copy of the service-account key keeps Google's https token_uri (the key
+    validation asks for one); the config's [bigquery] token_uri, allowed by allow_insecure_local_endpoints,
+    points the token exchange at fake-bigquery instead. Returns None, or why it failed.
+    """
+    exe = syspro_bq_bin()
+    home = os.path.join(directory, "bq-home")
+    steps = [([exe, "init", "--directory", home], None)]
+    make_service_account(directory, "https://oauth2.googleapis.com/token")  # creates sa-key.pem once per size
+    key_pem = os.path.join(directory, "sa-key.pem")
+    sa = os.path.join(directory, "syspro-bq-service-account.json")
+    info = {
+        "type": "service_account", "project_id": PROJECT, "private_key_id": "bench",
+        "private_key": open(key_pem).read(), "client_email": CLIENT_EMAIL, "client_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    with open(sa, "w") as f:
+        json.dump(info, f)
+    os.chmod(sa, 0o600)
+    steps.append(([exe, "creds", "set", "syspro-password", "--config", config], (PASSWORD + "\n").encode()))
+    steps.append(([exe, "creds", "import-service-account", sa, "--config", config], None))
+    for argv, stdin in steps:
+        r = subprocess.run(argv, input=stdin if stdin is not None else b"", capture_output=True, timeout=60)
+        if r.returncode != 0:
+            return "%s: exit %d: %s" % (" ".join(argv[1:3]), r.returncode, r.stderr.decode("utf-8", "replace")[-400:])
+    os.unlink(sa)
+    return None
 
 
 def not_available(what):
     return {"status": "not available yet", "why": what}
+
+
+NOT_RUN = {"status": "not run", "why": "BENCH_SKIP_PYTHON=1"}
+
+
+def skipped(m):
+    return isinstance(m, dict) and m.get("status") == "not run"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -412,18 +451,23 @@ def bench_size(rows):
     ex["floor"]["gzip_mb"] = os.path.getsize(os.path.join(d, "floor.ndjson.gz")) / 1e6
     service_root = "http://127.0.0.1:%d%s" % (sim.port, ODATA_ROOT)
     plain_out = os.path.join(d, "plain-staging")
-    ex["plain-python"] = rates(with_sim_cpu("plain", [VENV_PY, os.path.join(HERE, "baselines", "plain_extract.py"),
+    ex["plain-python"] = dict(NOT_RUN) if SKIP_PYTHON else rates(with_sim_cpu("plain", [VENV_PY, os.path.join(HERE, "baselines", "plain_extract.py"),
                                                       "--service-root", service_root, "--out", plain_out,
                                                       "--level", str(GZIP_LEVEL)]), rows, mb)
     dlt_dir = os.path.join(d, "dlt")
-    ex["dlt"] = rates(with_sim_cpu("dlt", [VENV_PY, os.path.join(HERE, "baselines", "dlt_extract.py"),
+    ex["dlt"] = dict(NOT_RUN) if SKIP_PYTHON else rates(with_sim_cpu("dlt", [VENV_PY, os.path.join(HERE, "baselines", "dlt_extract.py"),
                                            "--service-root", service_root, "--work", dlt_dir],
                                    env={"RUNTIME__DLTHUB_TELEMETRY": "false"}), rows, mb)
 
     staging = os.path.join(d, "staging")
     config = os.path.join(d, "syspro-bq.toml")
+    os.makedirs(staging, mode=0o700)  # syspro-bq never creates its staging directory (`init` does)
     write_syspro_bq_config(config, staging, sim.port, None)
-    if syspro_bq_can("extract"):
+    creds_error = store_syspro_bq_credentials(d, config) if syspro_bq_can("creds") else "no creds command"
+    if creds_error and syspro_bq_can("extract"):
+        ex["syspro-bq"] = {"exit": "storing credentials failed: " + creds_error}
+        print("bench: storing syspro-bq credentials failed: %s" % creds_error, file=sys.stderr)
+    elif syspro_bq_can("extract"):
         ex["syspro-bq"] = rates(with_sim_cpu("syspro-bq-extract", syspro_bq_argv("extract", config)), rows, mb)
     else:
         ex["syspro-bq"] = not_available("syspro-bq extract is not in the release build yet")
@@ -445,6 +489,11 @@ def bench_size(rows):
     if ok(syspro_extract) and staged_rows != rows:
         syspro_extract["exit"] = "staged %d rows, expected %d" % (staged_rows, rows)
     staged_dir = os.path.dirname(staged[0]) if staged else plain_out
+    # Load remembers what it sent (its journal in the staging directory), so each syspro-bq load starts
+    # from this copy of the freshly extracted log: both loads send every row to a fresh fake-bigquery.
+    extracted = staging + ".extracted"
+    if ours:
+        shutil.copytree(staging, extracted, symlinks=True)
 
     # --- load: fake BigQuery without and with latency
     for latency in (0, LATENCY_MS):
@@ -455,8 +504,10 @@ def bench_size(rows):
         base = [VENV_PY, os.path.join(HERE, "baselines", "bq_client_load.py"), "--api-endpoint", endpoint,
                 "--key-file", sa, "--project", PROJECT, "--dataset", DATASET, "--table", table,
                 "--segments", staged_dir, "--chunk", str(BATCH_ROWS)]
-        created = timed("%d-bq-create-%s" % (rows, tag), base + ["--create-table"], 120)
-        if created["exit"] != 0:
+        created = None if SKIP_PYTHON else timed("%d-bq-create-%s" % (rows, tag), base + ["--create-table"], 120)
+        if created is None:
+            out["load"]["python-client-" + tag] = dict(NOT_RUN)
+        elif created["exit"] != 0:
             out["load"]["python-client-" + tag] = created
         else:
             before, stored = bq.cpu_seconds(), rows_stored(bq)
@@ -470,6 +521,8 @@ def bench_size(rows):
         elif not ours:
             out["load"]["syspro-bq-" + tag] = not_available("no syspro-bq staging log to load (extract did not run)")
         else:
+            shutil.rmtree(staging)
+            shutil.copytree(extracted, staging, symlinks=True)
             before, stored = bq.cpu_seconds(), rows_stored(bq)
             m = timed("%d-syspro-bq-load-%s" % (rows, tag), syspro_bq_argv("load", config), limit)
             m["server_cpu_s"] = bq.cpu_seconds() - before
@@ -510,9 +563,12 @@ def targets(size):
     ours = ex.get("syspro-bq")
     res = []
 
-    def add(name, contender, ratio, goal, better_high):
+    def add(name, contender, ratio, goal, better_high, reference=None):
         runs = contender if isinstance(contender, list) else [contender]
-        if not runs or any(not isinstance(m, dict) or m.get("status") == "not available yet" for m in runs):
+        if skipped(reference):
+            res.append({"target": name, "status": "NOT RUN", "ratio": None, "goal": goal,
+                        "why": "reference not run (BENCH_SKIP_PYTHON=1)"})
+        elif not runs or any(not isinstance(m, dict) or m.get("status") == "not available yet" for m in runs):
             res.append({"target": name, "status": "PENDING", "ratio": None, "goal": goal})
         elif not all(ok(m) for m in runs):
             res.append({"target": name, "status": "FAIL", "ratio": None, "goal": goal, "why": "syspro-bq run failed"})
@@ -529,9 +585,9 @@ def targets(size):
         ratio(ours, ex["floor"], "wall_s") if ok(ours) else None, 1.5, False)
     for ref in ("plain-python", "dlt"):
         add("extract rows/CPU-s vs %s >= 10x" % ref, ours,
-            ratio(ours, ex[ref], "rows_per_cpu_s") if ok(ours) else None, 10, True)
+            ratio(ours, ex[ref], "rows_per_cpu_s") if ok(ours) else None, 10, True, ex[ref])
     add("load rows/CPU-s vs python client >= 10x", ld.get("syspro-bq-0ms"),
-        ratio(ld.get("syspro-bq-0ms"), ld["python-client-0ms"], "rows_per_cpu_s"), 10, True)
+        ratio(ld.get("syspro-bq-0ms"), ld["python-client-0ms"], "rows_per_cpu_s"), 10, True, ld["python-client-0ms"])
     bound = IN_FLIGHT * BATCH_ROWS / (LATENCY_MS / 1000)
     m = ld.get("syspro-bq-%dms" % LATENCY_MS)
     add("load @%dms rows/s vs bound %d >= 0.8" % (LATENCY_MS, bound), m,
@@ -568,8 +624,8 @@ def table_lines(size):
     lines += [head, "-" * len(head)]
     for stage in ("extract", "load", "verify"):
         for name, m in ordered(size[stage]):
-            if m.get("status") == "not available yet":
-                lines.append("%-9s %-22s %s" % (stage, name, "not available yet: " + m["why"]))
+            if m.get("status") in ("not available yet", "not run"):
+                lines.append("%-9s %-22s %s" % (stage, name, m["status"] + ": " + m["why"]))
             elif m.get("exit") != 0:
                 lines.append("%-9s %-22s FAILED (%s)" % (stage, name, m.get("exit")))
             else:
@@ -597,8 +653,9 @@ def markdown(report):
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for stage in ("extract", "load", "verify"):
             for name, m in ordered(size[stage]):
-                if m.get("status") == "not available yet":
-                    lines.append("| %s | %s | pending: %s | | | | | | |" % (stage, name, m["why"]))
+                if m.get("status") in ("not available yet", "not run"):
+                    lines.append("| %s | %s | %s: %s | | | | | | |" % (
+                        stage, name, "pending" if m["status"] == "not available yet" else "not run", m["why"]))
                 elif m.get("exit") != 0:
                     lines.append("| %s | %s | failed (%s) | | | | | | |" % (stage, name, m.get("exit")))
                 else:
