@@ -5,12 +5,16 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift format
 SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build release test lint fmt clean
+.PHONY: all setup setup-python build release test demo lint fmt clean kill-trials
 
 all: build
 
 setup:
 	@scripts/setup-system.sh
+
+# The Python venv (.venv) with the BigQuery emulator and the official client, for end-to-end tests and the demo.
+setup-python: setup
+	@scripts/setup-python.sh
 
 build: setup
 	$(SWIFT) build
@@ -24,9 +28,51 @@ lint:
 fmt:
 	$(SWIFT_FORMAT) format --in-place --recursive $(SOURCES)
 
-test: setup lint
+test: setup setup-python lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# 200 SIGKILLs of a segment writer at random instants, then recovery and verification of every stream.
+kill-trials: setup
+	$(SWIFT) build --build-tests
+	SEGMENTLOG_KILL_TRIALS=200 $(SWIFT) test --skip-build --filter SegmentLogTests.KillTrialTests
+
+# Simulated SYSPRO -> syspro-bq -> local BigQuery emulator, then a trial balance queried back (scripts/demo.sh).
+demo:
+	@scripts/demo.sh
+
 clean:
 	rm -rf .build .run
+
+# --- bench: syspro-bq against its floors and the Python alternatives (docs/benchmarks.md).
+# Never part of `make test`. Release build, then bench/run.py; results in bench-results/ (git-ignored).
+# BENCH_ROWS lists the GenTransaction row counts: `make bench BENCH_ROWS=10000000` for the 10M run.
+BENCH_ROWS ?= 100000,1000000
+
+.PHONY: bench bench-setup bench-build
+
+bench-setup: setup
+	@bench/setup.sh
+
+bench-build: setup
+	$(SWIFT) build -c release
+
+bench: bench-setup bench-build
+	mkdir -p bench-results
+	.build/release/segmentlog-bench --rows 300000 --json bench-results/segmentlog.json
+	BENCH_ROWS=$(BENCH_ROWS) python3 bench/run.py
+
+# --- fuzz -------------------------------------------------------------------------------------------------------
+# `make fuzz` builds the libFuzzer binaries (release + ASan, in .build-fuzz/) and fuzzes each parser for
+# FUZZ_SECONDS seconds (default 60), one after the other; a crash stops it with its input in fuzz-artifacts/.
+# `make fuzz-replay` replays the committed corpora (Tests/FuzzCorpus/) through the debug builds in a few seconds and
+# fails on any crash; `make test` replays them too (SecurityTests). Details: scripts/fuzz.sh.
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-replay
+
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run
+
+fuzz-replay: setup
+	scripts/fuzz.sh replay

@@ -54,6 +54,13 @@ let package = Package(
                 argumentParser,
             ]
         ),
+        // Fuzzing (scripts/fuzz.sh explains the builds): the parsers through their public entry points, one libFuzzer
+        // executable per parser. Built without `-D FUZZING`, each executable replays the input files it is given.
+        .target(name: "FuzzTargets", dependencies: ["Common", "SegmentLog", "Extract", "Operator", log]),
+        .executableTarget(name: "FuzzManifest", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzODataPage", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzENetXML", dependencies: ["FuzzTargets"]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzTargets"]),
         .executableTarget(
             name: "syspro-sim",
             dependencies: ["LocalServer", "Common", "CZlib", "CCurl", "CCrypto", log, argumentParser]
@@ -66,6 +73,11 @@ let package = Package(
         ),
         // Test helper: writes segments forever so SegmentLog's tests can SIGKILL it at random instants.
         .executableTarget(name: "segmentlog-crash-writer", dependencies: ["SegmentLog", "Common", log]),
+        // `make bench` only: the staging log's write and read speed beside plain zlib on the same bytes.
+        .executableTarget(
+            name: "segmentlog-bench",
+            dependencies: ["SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log]
+        ),
 
         .testTarget(
             name: "CommonTests",
@@ -103,6 +115,15 @@ let package = Package(
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", "CZlib", "CCurl", "CCrypto", log]),
         // Runs the built syspro-bq binary; help snapshots are read from Snapshots/ by path, not as resources.
         .testTarget(name: "CLITests", dependencies: ["Common"], exclude: ["Snapshots"]),
+        // Runs the built binaries (syspro-sim, syspro-bq, fake-bigquery) and bqemulator end to end, on 127.0.0.1.
+        .testTarget(name: "EndToEndTests", dependencies: ["Common"]),
+        // Security properties as tests (file modes, TLS verification, insecure endpoints) and the fuzz corpus replay.
+        .testTarget(
+            name: "SecurityTests",
+            dependencies: ["FuzzTargets", "SegmentLog", "Extract", "Load", "Common", "CZlib", "CCurl", "CCrypto", log],
+            // The loopback HTTPS server the TLS tests start; run with python3, not a bundle resource.
+            exclude: ["Fixtures/tls_answer_server.py"]
+        ),
     ]
 )
 

@@ -39,6 +39,15 @@ public enum Format {
     static let journalLockName = "journal"
     /// The lock files' names, which the verifier expects in a stream directory (§1.2).
     static let lockFileNames = ["writer.lock", "journal.lock"]
+    /// The writer's own state files (§1.3): Stage's watermark and version index. They are caches and
+    /// bookkeeping, not evidence: the verifier accepts them, and their hidden temporary files, without reading them.
+    static let writerStateFileNames = ["stage-state.json", "stage-index.bin"]
+
+    /// Whether `name` is one of the writer's state files or a temporary file of one (`.<name>.tmp-…`).
+    static func isWriterStateFile(_ name: String) -> Bool {
+        if writerStateFileNames.contains(name) { return true }
+        return writerStateFileNames.contains { name.hasPrefix(".\($0).tmp-") }
+    }
     /// The directory recovery moves leftovers into (§1, §7.1).
     static let quarantineDirectory = "quarantine"
     /// Separates a quarantined file's original name from its counter (§7.1).

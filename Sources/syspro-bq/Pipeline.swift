@@ -1,6 +1,8 @@
 import Common
+import Extract
 import Logging
 import Operator
+import SegmentLog
 
 /// The integration points between the operator side (configuration, credentials, locks, signals, summaries)
 /// and the pipeline runners (Extract/Stage, Load, SegmentLog).
@@ -21,7 +23,7 @@ enum Pipeline {
         /// `nil` means every configured company.
         var company: String?
         /// A business-date backfill window; `nil` means the live cursor.
-        var window: BusinessDateRange?
+        var window: Operator.BusinessDateRange?
     }
 
     /// `load`: staging log → BigQuery.
@@ -34,7 +36,7 @@ enum Pipeline {
     struct ReplayRequest: Sendable, Hashable {
         var table: String
         var company: String?
-        var window: BusinessDateRange
+        var window: Operator.BusinessDateRange
         /// List what would be sent, send nothing.
         var dryRun: Bool
     }
@@ -42,7 +44,7 @@ enum Pipeline {
     /// `verify`: prove the checksum chain of the staging log (or an archive).
     struct VerifyRequest: Sendable, Hashable {
         var table: String?
-        var window: BusinessDateRange?
+        var window: Operator.BusinessDateRange?
         /// Verify this archive directory instead of the staging directory.
         var archiveDirectory: String?
     }
@@ -73,33 +75,44 @@ enum Pipeline {
         var detail: String
     }
 
-    /// Names of the tables `--table` may use: the configured ones plus the catalog's.
-    ///
-    /// Integrator: add the Extract catalog's table names (and, for `load`/`replay`/`verify`, the streams present in
-    /// the staging log). Until then only tables named in `[tables.<Name>]` are known.
+    /// Names of the tables `--table` may use: the configured ones, the catalog's, and the streams on disk.
     static func knownTableNames(_ configuration: Configuration) -> Set<String> {
-        Set(configuration.tables.map(\.name))
+        var names = Set(configuration.tables.map(\.name)).union(Catalog.builtIn.tables)
+        let logger = Logger(label: "syspro-bq.tables", factory: { _ in SwiftLogNoOpLogHandler() })
+        // Never create the staging directory here: a missing one means an unmounted disk (docs/operations.md).
+        if FileSystem.isDirectory(configuration.staging.directory),
+            let log = try? StagingLog(root: configuration.staging.directory, logger: logger),
+            let streams = try? log.streams()
+        {
+            names.formUnion(streams.map(\.table))
+        }
+        return names
     }
 
     /// `check`: ping SYSPRO (OData logon, one 5000-row page) and BigQuery (token, dataset access) with the stored
     /// credentials.
     static func check(_ context: RunContext) throws(SysproBQError) -> [CheckResult] {
-        throw notWired("check (SYSPRO and BigQuery connectivity)")
+        var results: [CheckResult] = []
+        for company in context.configuration.syspro.companies {
+            results.append(CheckPipeline.syspro(context, company: company))
+        }
+        results.append(LoadPipeline.check(context))
+        return results
     }
 
     /// `extract` and the extract half of `run`.
     static func extract(_ context: RunContext, _ request: ExtractRequest) throws(SysproBQError) {
-        throw notWired("extract")
+        try ExtractPipeline.run(context, request)
     }
 
     /// `load` and the load half of `run`.
     static func load(_ context: RunContext, _ request: LoadRequest) throws(SysproBQError) {
-        throw notWired("load")
+        try LoadPipeline.run(context, request)
     }
 
     /// `replay`.
     static func replay(_ context: RunContext, _ request: ReplayRequest) throws(SysproBQError) {
-        throw notWired("replay")
+        try LoadPipeline.replay(context, request)
     }
 
     /// `verify`. Needs no credentials: an auditor may verify a copied archive on another machine.
@@ -109,7 +122,7 @@ enum Pipeline {
         cancellation: CancellationFlag,
         _ request: VerifyRequest
     ) throws(SysproBQError) -> VerifyResult {
-        throw notWired("verify")
+        try EvidencePipeline.verify(configuration, logger: logger, request)
     }
 
     /// `archive`, called with both staging locks held. Needs no credentials.
@@ -119,20 +132,26 @@ enum Pipeline {
         cancellation: CancellationFlag,
         _ request: ArchiveRequest
     ) throws(SysproBQError) -> ArchiveResult {
-        throw notWired("archive")
+        try EvidencePipeline.archive(configuration, logger: logger, request)
     }
 
     /// `status`: per-stream lines (watermark, last sealed segment, unloaded segments, last load).
     static func streamStatus(_ configuration: Configuration) throws(SysproBQError) -> [StatusReport.Stream] {
-        throw notWired("status of the staging streams")
+        try EvidencePipeline.streamStatus(configuration)
     }
 
-    private static func notWired(_ what: String) -> SysproBQError {
-        SysproBQError(
-            .internalError,
-            "\(what) is not wired to its runner in this build",
-            remedy: "this build of syspro-bq does not include the pipeline runner for it yet",
-            disposition: .terminal
-        )
+    /// The staging log at the configured directory.
+    static func openLog(_ configuration: Configuration, logger: Logger) throws(SysproBQError) -> StagingLog {
+        do {
+            return try StagingLog(root: configuration.staging.directory, logger: logger)
+        } catch {
+            throw classify(error, doing: "opening the staging directory \(configuration.staging.directory)")
+        }
+    }
+
+    /// Any error as a `SysproBQError`: ours pass through; anything else is an internal error naming the activity.
+    static func classify(_ error: any Error, doing activity: String) -> SysproBQError {
+        if let error = error as? SysproBQError { return error }
+        return SysproBQError(.internalError, "\(activity): \(error)", disposition: .terminal)
     }
 }

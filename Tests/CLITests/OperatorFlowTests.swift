@@ -11,7 +11,7 @@ struct OperatorFlowTests {
 
     /// Environment that makes the initialised configuration ready for extract and load.
     static let ready = [
-        "SYSPRO_BQ_SYSPRO_ODATA_URL": "https://erp.example.invalid/SYSPRO8Odata/SYSPROOData",
+        "SYSPRO_BQ_SYSPRO_ODATA_URL": "http://127.0.0.1:9/SYSPRO8Odata/SYSPROOData",
         "SYSPRO_BQ_SYSPRO_COMPANIES": "A", "SYSPRO_BQ_SYSPRO_OPERATOR": "BQSYNC",
         "SYSPRO_BQ_SYSPRO_TIME_ZONE": "Africa/Johannesburg", "SYSPRO_BQ_BIGQUERY_PROJECT": "acme",
         "SYSPRO_BQ_BIGQUERY_DATASET": "syspro_raw",
@@ -142,18 +142,19 @@ struct OperatorFlowTests {
         #expect(status.stdout.contains("\"side\" : \"extract\""))
     }
 
-    /// A pass whose runner fails prints the one-line summary, the JSON summary on stdout, and exits with the
-    /// failure's code (70 while the runner is not wired).
+    /// A pass whose runner fails (here: no SYSPRO password stored) prints the one-line summary, the JSON summary
+    /// on stdout, and exits with the failure's code (69: a person must store the credential).
     @Test func summaryIsPrintedWhenTheRunnerFails() throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try CLI.run(["init"], in: directory)
         let result = try CLI.run(["extract", "--json-summary"], in: directory, environment: Self.ready)
-        #expect(result.status == 70)
+        #expect(result.status == 69, "\(result.combined)")
         #expect(result.stderr.contains("syspro-bq extract failed in"))
+        #expect(result.stderr.contains("syspro-password"))
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(json?["command"] as? String == "extract")
-        #expect(json?["exit_code"] as? Int == 70)
+        #expect(json?["exit_code"] as? Int == 69)
         #expect(json?["outcome"] as? String == "failed")
     }
 

@@ -99,6 +99,12 @@ import Testing
         #expect(ENetResponse.unwrap(body) == "3EA613166FE4BF47925DF1CEA14E910100")
     }
 
+    /// A malformed `<string` wrapper whose first '>' follows `</string>` is left as it is, not a crash (fuzz find).
+    @Test(arguments: ["<string</string>", "<string</string>x>", "<string xmlns='a'"])
+    func malformedStringWrapperIsNotUnwrapped(_ body: String) {
+        #expect(ENetResponse.unwrap(body) == body)
+    }
+
     /// ERROR bodies, session errors, licence errors and XML errors are told apart.
     @Test(arguments: [
         ("ERROR: Invalid operator password", ENetResponse.Outcome.error("Invalid operator password")),

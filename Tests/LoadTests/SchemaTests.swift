@@ -150,7 +150,7 @@ import Testing
                 + "ANY_VALUE(m.`AccountType`) AS AccountType FROM `p.ds.GenTransaction_current` t "
                 + "LEFT JOIN (SELECT _company, `GlCode`, `Description`, `AccountType` FROM `p.ds.GenMaster_current` "
                 + "WHERE `GlCode` NOT IN ('FORCED', 'RETAINED')) m ON m._company = t._company AND m.`GlCode` = t.`GlCode` "
-                + "GROUP BY company, GlYear, GlPeriod, GlCode"
+                + "GROUP BY t._company, t.`GlYear`, t.`GlPeriod`, t.`GlCode`"
         )
         let withoutMaster = ViewSQL.trialBalance(transactions: "`p.ds.GT`", master: nil)
         #expect(!withoutMaster.contains("JOIN"))

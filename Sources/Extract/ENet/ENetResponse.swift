@@ -38,8 +38,10 @@ enum ENetResponse {
     /// serialised `<string xmlns="…">…</string>`; trimmed of surrounding whitespace (§2.2).
     static func unwrap(_ text: String) -> String {
         var value = text.trimmingSpaces()
+        // The closing tag is searched only after the opening tag's '>': a body such as `<string</string>` must
+        // not form a reversed range (found by the e.net fuzz target).
         if value.hasPrefix("<string"), let open = value.firstIndex(of: ">"),
-            let close = value.firstRange(of: "</string>")
+            let close = value[value.index(after: open)...].firstRange(of: "</string>")
         {
             let inner = String(value[value.index(after: open)..<close.lowerBound])
             value = decodeXMLEntities(inner).trimmingSpaces()

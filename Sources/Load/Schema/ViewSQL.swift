@@ -71,6 +71,8 @@ public enum ViewSQL {
                 + "\(column(columns.accountType)) FROM \(master) WHERE \(code) NOT IN (\(excluded))) m "
                 + "ON m._company = t._company AND m.\(code) = t.\(code)"
         }
-        return select + from + " GROUP BY company, GlYear, GlPeriod, GlCode"
+        // Group by the source expressions, not the output aliases: an alias equal to a joined column's name
+        // (GlCode) is ambiguous to some SQL engines (the emulator's DuckDB), while BigQuery accepts both.
+        return select + from + " GROUP BY t._company, t.\(year), t.\(period), t.\(code)"
     }
 }

@@ -26,6 +26,7 @@ extension Configuration {
             reader.report("business_date_column", "must be a column name (letters, digits, '_'); found \"\(column)\"")
         }
         table.lookBackDays = reader.integer("look_back_days", in: 0...366, unit: " days")
+        table.sweepEveryRuns = reader.integer("sweep_every_runs", in: 0...100_000, unit: " runs")
         table.partitioning = reader.choice("partitioning", as: Partitioning.self)
         table.clustering = reader.stringArray("clustering", maxCount: 4)
         if let bad = table.clustering?.first(where: { !isIdentifier($0) }) {

@@ -157,6 +157,8 @@ public struct Configuration: Sendable {
         public var strategy: ChangeStrategy?
         public var businessDateColumn: String?
         public var lookBackDays: Int?
+        /// Every N-th extract reads the whole table so vanished rows become tombstones; 0 never sweeps.
+        public var sweepEveryRuns: Int?
         public var partitioning: Partitioning?
         /// Up to four clustering columns.
         public var clustering: [String]?

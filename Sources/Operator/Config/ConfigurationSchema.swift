@@ -30,7 +30,8 @@ enum ConfigurationSchema {
 
     /// Keys of a `[tables.<Name>]` section.
     static let tableKeys = [
-        "enabled", "strategy", "business_date_column", "look_back_days", "partitioning", "clustering",
+        "enabled", "strategy", "business_date_column", "look_back_days", "sweep_every_runs", "partitioning",
+        "clustering",
         "schedule_hint", "load_mode", "keys", "columns",
     ]
 

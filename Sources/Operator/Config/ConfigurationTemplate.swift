@@ -68,6 +68,7 @@ public enum ConfigurationTemplate {
         # strategy = "business_date"
         # business_date_column = "InvoiceDate"
         # look_back_days = 7
+        # sweep_every_runs = 12
         # partitioning = "business_date_month"
         # clustering = ["Supplier", "Invoice"]
 

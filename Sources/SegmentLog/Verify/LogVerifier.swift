@@ -87,6 +87,7 @@ private struct StreamRun {
             case .schema, .journal: break
             case .quarantinedRows, nil:
                 if Format.lockFileNames.contains(name) { continue }
+                if Format.isWriterStateFile(name) { continue }
                 if name == Format.quarantineDirectory, Files.isDirectory(path) { continue }
                 add(.unexpectedFile, path, "file name is not part of the staging format")
             }

@@ -210,12 +210,16 @@ public final class StageRunner {
                         )
                         try writer.append(line: line)
                         try totals.add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
-                        index.record(
-                            key: key,
-                            keyText: row.keyValues.joined(separator: "\u{0}"),
-                            version: versionDigest,
-                            deleted: false
-                        )
+                        // Only an index over every key is kept current during the read: a windowed index (append-mostly
+                        // tables) guards the re-read overlap only, and recording every row would grow with the table.
+                        if keepsAllKeys {
+                            index.record(
+                                key: key,
+                                keyText: row.keyValues.joined(separator: "\u{0}"),
+                                version: versionDigest,
+                                deleted: false
+                            )
+                        }
                         result.rowsStaged += 1
                     }
                     if totals.rows >= Int64(self.options.segmentMaxRows)

@@ -1,0 +1,26 @@
+import FuzzTargets
+
+#if FUZZING
+/// The libFuzzer entry point (built by scripts/fuzz.sh with `-sanitize=fuzzer` and `-D FUZZING`).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTarget.config.run(data, size)
+    return 0
+}
+
+/// The process entry: SwiftPM links `main` to `FuzzConfig_main`; it hands over to libFuzzer's driver.
+@_cdecl("FuzzConfig_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzTarget.runLibFuzzer(argc: argc, argv: argv) { data, size in fuzzTestOneInput(data, size) }
+}
+#else
+import Foundation
+
+/// Without libFuzzer: replays the files and directories given as arguments (a crash reproducer).
+@main
+enum FuzzConfig {
+    static func main() {
+        exit(FuzzReplay.main(.config, arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+}
+#endif
