@@ -50,7 +50,8 @@ let package = Package(
         .executableTarget(
             name: "syspro-bq",
             dependencies: [
-                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "Reconcile", "CZlib", "CCurl", "CCrypto", log,
+                "Common", "Operator", "SegmentLog", "Extract", "Stage", "Load", "Reconcile", "CZlib", "CCurl",
+                "CCrypto", log,
                 argumentParser,
             ]
         ),

@@ -6,7 +6,7 @@ struct HelpSnapshotTests {
     static let commands: [[String]] = [
         [], ["init"], ["creds"], ["creds", "set"], ["creds", "import-service-account"], ["creds", "list"],
         ["creds", "rotate-key"], ["check"], ["extract"], ["load"], ["run"], ["replay"], ["verify"], ["archive"],
-        ["status"],
+        ["status"], ["reconcile"], ["report"],
     ]
 
     /// `--help` for the root and each subcommand matches its snapshot in Tests/CLITests/Snapshots and exits 0.

@@ -163,7 +163,7 @@ public final class StageRunner {
             runID: runID,
             extractedAt: Self.timestamp(started)
         )
-        var totals = SegmentTotals(amountColumns: entry.amountColumns)
+        var totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
         var seen = Set<VersionIndex.Digest>()
         var cursorSeen = state.cursor
         var lastSealed = manifests.last?.sequence ?? 0
@@ -182,7 +182,7 @@ public final class StageRunner {
                     try saveState(state, stream: stream)
                 }
             }
-            totals = SegmentTotals(amountColumns: entry.amountColumns)
+            totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
         }
 
         let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
@@ -209,7 +209,7 @@ public final class StageRunner {
                             columnsJSON: row.columnsJSON
                         )
                         try writer.append(line: line)
-                        try totals.add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
+                        try totals.add(row: row, cursor: cursor)
                         // Only an index over every key is kept current during the read: a windowed index (append-mostly
                         // tables) guards the re-read overlap only, and recording every row would grow with the table.
                         if keepsAllKeys {
