@@ -44,7 +44,18 @@ enum ExtractPipeline {
                     source: source,
                     options: options,
                     logger: context.logger,
-                    isCancelled: { cancellation.isCancelled }
+                    isCancelled: { cancellation.isCancelled },
+                    onPage: { [progress = context.progress] result in
+                        progress.update(
+                            .init(
+                                table: table,
+                                company: company,
+                                rows: result.rowsRead,
+                                pages: result.pages,
+                                segments: result.segmentsSealed
+                            )
+                        )
+                    }
                 )
                 let mode: StageRunner.Mode =
                     request.window.map { .backfill(from: $0.from.description, through: $0.to.description) }

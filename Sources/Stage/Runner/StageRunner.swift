@@ -32,6 +32,8 @@ public final class StageRunner {
     private let clock: any WallClock
     private let logger: Logger
     private let isCancelled: @Sendable () -> Bool
+    /// Called after each page with the counts so far (for the terminal progress line).
+    private let onPage: (StageResult) -> Void
 
     /// - Parameters:
     ///   - isCancelled: polled between pages; when it returns true the run seals what it has and stops.
@@ -41,7 +43,8 @@ public final class StageRunner {
         options: StageOptions = StageOptions(),
         clock: any WallClock = SystemClock(),
         logger: Logger,
-        isCancelled: @escaping @Sendable () -> Bool = { false }
+        isCancelled: @escaping @Sendable () -> Bool = { false },
+        onPage: @escaping (StageResult) -> Void = { _ in }
     ) {
         self.log = log
         self.source = source
@@ -49,6 +52,7 @@ public final class StageRunner {
         self.clock = clock
         self.logger = logger
         self.isCancelled = isCancelled
+        self.onPage = onPage
     }
 
     /// Extracts one stream.
@@ -227,6 +231,7 @@ public final class StageRunner {
                     {
                         try seal()
                     }
+                    self.onPage(result)
                     if self.isCancelled() {
                         throw StageInterruption()
                     }
