@@ -21,7 +21,9 @@ enum ExtractPipeline {
             do {
                 source = try makeSource(context, company: company)
             } catch {
-                throw Pipeline.classify(error, doing: "connecting to SYSPRO for company \(company)")
+                let failure = Pipeline.classify(error, doing: "connecting to SYSPRO for company \(company)")
+                Pipeline.recordFailure(failure, company: company, tables: tables, stage: .extract, context)
+                throw failure
             }
             for table in tables {
                 if context.cancellation.isCancelled { break }
@@ -45,14 +47,19 @@ enum ExtractPipeline {
                     options: options,
                     logger: context.logger,
                     isCancelled: { cancellation.isCancelled },
-                    onPage: { [progress = context.progress] result in
+                    onPage: { [progress = context.progress, window = request.window] result in
                         progress.update(
                             .init(
                                 table: table,
                                 company: company,
                                 rows: result.rowsRead,
                                 pages: result.pages,
-                                segments: result.segmentsSealed
+                                segments: result.segmentsSealed,
+                                // A backfill reads in business-date order: how far it reached gives the ETA.
+                                expectedRows: window?.expectedRows(
+                                    rowsSoFar: result.rowsRead,
+                                    reached: result.highestCursorRead
+                                )
                             )
                         )
                     }
@@ -69,6 +76,7 @@ enum ExtractPipeline {
                             table: table,
                             stage: .extract,
                             rows: result.rowsStaged + result.tombstones,
+                            tombstones: result.tombstones,
                             segments: result.segmentsSealed,
                             pages: result.pages,
                             retries: result.retries,
@@ -89,6 +97,7 @@ enum ExtractPipeline {
                     context.recorder.update(company: company, table: table, stage: .extract) { stream in
                         stream.errors += 1
                         stream.error = failure.description
+                        stream.errorCode = failure.code.rawValue
                         stream.elapsedSeconds = Date().timeIntervalSince(started)
                     }
                     context.logger.error(
