@@ -25,10 +25,17 @@ struct StreamStatusReader {
         loadState = (try? RunState.read(side: .load, directory: log.root)) ?? nil
     }
 
-    /// Every stream on disk, sorted by company then table.
+    /// Every stream on disk, and every stream a run-state file names (a table whose first extract failed has no
+    /// directory yet, but has an error to show), sorted by company then table.
     func all() throws(SysproBQError) -> [StatusReport.Stream] {
         do throws(any Error) {
-            return try log.streams().map { try status(of: $0) }
+            var streams = Set(try log.streams())
+            for state in [extractState, loadState] {
+                for entry in state?.streams ?? [] {
+                    if let stream = try? StreamID(company: entry.company, table: entry.table) { streams.insert(stream) }
+                }
+            }
+            return try streams.sorted().map { try status(of: $0) }
         } catch {
             throw Pipeline.classify(error, doing: "reading the staging streams")
         }
@@ -39,9 +46,10 @@ struct StreamStatusReader {
     /// - Throws: `.corruption` when a manifest, the journal or the watermark file is damaged.
     func status(of stream: StreamID) throws -> StatusReport.Stream {
         var line = StatusReport.Stream(company: stream.company, table: stream.table)
-        let manifests = try log.manifests(of: stream)
+        let onDisk = FileSystem.isDirectory(log.streamDirectory(stream))
+        let manifests = onDisk ? try log.manifests(of: stream) : []
         line.lastSealedSegment = manifests.last.map { Int($0.sequence) }
-        let stage = try stageState(stream)
+        let stage = onDisk ? try stageState(stream) : nil
         line.watermark = stage?.cursor
 
         let extract = extractState?.stream(company: stream.company, table: stream.table)
@@ -57,6 +65,8 @@ struct StreamStatusReader {
         }
         line.extractAgeSeconds = line.lastExtractAt.flatMap(Operator.Timestamp.parse).map { now.timeIntervalSince($0) }
 
+        line.lastError = lastError(stream, extract: extract)
+        guard onDisk else { return line }
         let contents = try LoadJournal(log: log, stream: stream).contents()
         line.lastLoadAt =
             contents.entries.last { entry in
@@ -82,8 +92,6 @@ struct StreamStatusReader {
         } else {
             line.loadLagSeconds = 0
         }
-
-        line.lastError = lastError(stream, extract: extract)
         return line
     }
 
