@@ -23,7 +23,14 @@ enum CheckPipeline {
         } catch {
             return [.failed(name, Pipeline.classify(error, doing: "checking \(name)"))]
         }
-        return [Pipeline.CheckResult(name: name, outcome: .passed, detail: detail), tables(context, source, company)]
+        var tableRow = tables(context, source, company)
+        // ODataSource.check reports a service without $metadata (HTTP 404) as reached: that is no proof of the
+        // logon, so no row passes on it; the table reads below are the proof.
+        guard !detail.hasSuffix("(no $metadata)") else {
+            if case .passed = tableRow.outcome { tableRow.detail += "; the service answers no $metadata" }
+            return [tableRow]
+        }
+        return [Pipeline.CheckResult(name: name, outcome: .passed, detail: detail), tableRow]
     }
 
     /// Thrown from `onPage` to stop a probe after its first page.
