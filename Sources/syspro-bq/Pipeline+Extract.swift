@@ -41,6 +41,9 @@ enum ExtractPipeline {
                     sweepEveryRuns: PipelineCatalog.sweepEveryRuns(configuration, table: table)
                 )
                 let cancellation = context.cancellation
+                // The business date the backfill's first page reached: where its ETA starts counting.
+                var firstReached: String?
+                let today = BusinessDate(String(Operator.Timestamp.rfc3339(Date()).prefix(10)))
                 let runner = StageRunner(
                     log: log,
                     source: source,
@@ -48,6 +51,7 @@ enum ExtractPipeline {
                     logger: context.logger,
                     isCancelled: { cancellation.isCancelled },
                     onPage: { [progress = context.progress, window = request.window] result in
+                        if firstReached == nil { firstReached = result.highestCursorRead }
                         progress.update(
                             .init(
                                 table: table,
@@ -58,7 +62,9 @@ enum ExtractPipeline {
                                 // A backfill reads in business-date order: how far it reached gives the ETA.
                                 expectedRows: window?.expectedRows(
                                     rowsSoFar: result.rowsRead,
-                                    reached: result.highestCursorRead
+                                    first: firstReached,
+                                    reached: result.highestCursorRead,
+                                    today: today
                                 )
                             )
                         )

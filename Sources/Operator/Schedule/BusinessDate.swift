@@ -84,15 +84,19 @@ public struct BusinessDateRange: Sendable, Hashable, Codable, CustomStringConver
 
     public func contains(_ date: BusinessDate) -> Bool { from <= date && date <= to }
 
-    /// The rows a read of this window will have in all, estimated from `rowsSoFar` rows whose business dates
-    /// reach `reached` (`YYYY-MM-DD`), assuming rows spread evenly over the days; for a backfill's ETA.
+    /// The rows a read of this window will have in all, for a backfill's ETA: `rowsSoFar` rows were read, in
+    /// business-date order, from `first` (the date the first page reached) through `reached`; rows are assumed
+    /// to spread evenly over the days up to the window's end or `today`, whichever is earlier (no business
+    /// dates lie in the future).
     ///
     /// - Returns: `nil` when `reached` is not a date in the window or nothing was read yet.
-    public func expectedRows(rowsSoFar: Int, reached: String?) -> Int? {
+    public func expectedRows(rowsSoFar: Int, first: String?, reached: String?, today: BusinessDate? = nil) -> Int? {
         guard rowsSoFar > 0, let reached = reached.flatMap(BusinessDate.init), contains(reached) else { return nil }
-        let done = Double(reached.dayNumber - from.dayNumber + 1)
-        let total = Double(to.dayNumber - from.dayNumber + 1)
-        return max(rowsSoFar, Int((Double(rowsSoFar) * total / done).rounded()))
+        let start = first.flatMap(BusinessDate.init).map { Swift.min(Swift.max($0, from), reached) } ?? from
+        let end = Swift.max(Swift.min(to, today ?? to), reached)
+        let done = Double(reached.dayNumber - start.dayNumber + 1)
+        let total = Double(end.dayNumber - start.dayNumber + 1)
+        return Swift.max(rowsSoFar, Int((Double(rowsSoFar) * total / done).rounded()))
     }
 
     public var description: String { "\(from)..\(to)" }
