@@ -86,7 +86,13 @@ enum ExtractPipeline {
                             segments: result.segmentsSealed,
                             pages: result.pages,
                             retries: result.retries,
-                            elapsedSeconds: Date().timeIntervalSince(started)
+                            elapsedSeconds: Date().timeIntervalSince(started),
+                            // Not a failure (errors stays 0), but not a complete read either: status shows it
+                            // as the table's last error until an extract of the table completes.
+                            error: result.interrupted
+                                ? "interrupted at a safe point; the rows read were sealed and the next run continues"
+                                : nil,
+                            errorCode: result.interrupted ? SysproBQError.Code.interrupted.rawValue : nil
                         )
                     )
                     context.logger.info(

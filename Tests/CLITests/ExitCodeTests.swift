@@ -74,6 +74,9 @@ struct ExitCodeTests {
         #expect(stopped.status == 130, "\(stopped)")
         #expect(stopped.stdout.contains("\"outcome\":\"interrupted\""), "\(stopped.stdout)")
         #expect(stopped.stderr.contains("was interrupted"))
+        #expect(stopped.stdout.contains("\"error_code\":\"interrupted\""), "\(stopped.stdout)")
+        let status = try rig.mustSucceed(["status", "--json"])
+        #expect(status.stdout.contains("\"code\" : \"interrupted\""), "\(status.stdout)")
         let verify = try rig.command(["verify"])
         #expect(verify.status == 0, "\(verify)")
     }
