@@ -74,9 +74,11 @@ struct ExitCodeTests {
         #expect(stopped.status == 130, "\(stopped)")
         #expect(stopped.stdout.contains("\"outcome\":\"interrupted\""), "\(stopped.stdout)")
         #expect(stopped.stderr.contains("was interrupted"))
-        #expect(stopped.stdout.contains("\"error_code\":\"interrupted\""), "\(stopped.stdout)")
+        // A signal during a table leaves that table's last error `interrupted`; one that lands while a table is
+        // being finished (seal, watermark) lets it complete and stops before the next: no table claims it.
+        let midTable = stopped.stdout.contains("\"error_code\":\"interrupted\"")
         let status = try rig.mustSucceed(["status", "--json"])
-        #expect(status.stdout.contains("\"code\" : \"interrupted\""), "\(status.stdout)")
+        #expect(status.stdout.contains("\"code\" : \"interrupted\"") == midTable, "\(stopped.stdout)\n\(status.stdout)")
         let verify = try rig.command(["verify"])
         #expect(verify.status == 0, "\(verify)")
     }
