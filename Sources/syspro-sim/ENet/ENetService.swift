@@ -94,6 +94,10 @@ struct ENetService {
             reply(writer, error.text)
             return
         }
+        if let canned = simulator.canned.response(.enet, target: query.schema.name) {
+            CannedResponses.send(canned, writer)
+            return
+        }
         let snapshot = simulator.database(company)!.snapshot()
         let table = snapshot.tables[query.schema.name]!
         var options = try! QueryOptions(items: [], schema: query.schema)
