@@ -5,6 +5,15 @@ import Foundation
 extension BadInputCorpusTests {
     static let configurationCases: [BadInput] = [
         BadInput(
+            name: "config-unknown-column",
+            command: extractInvoices,
+            exitCode: 78,
+            names: ["InvDate", "ApInvoice"],
+            remedy: "what to do:"
+        ) { rig in
+            try Data("\n[tables.ApInvoice]\nbusiness_date_column = \"InvDate\"\n".utf8).append(to: rig.configPath)
+        },
+        BadInput(
             name: "config-unknown-key",
             command: extractInvoices,
             exitCode: 78,
@@ -15,8 +24,8 @@ extension BadInputCorpusTests {
             name: "config-wrong-type",
             command: extractInvoices,
             exitCode: 78,
-            names: ["{config}:", "timeout_seconds"],
-            remedy: "what to do:"
+            names: ["{config}:7:", "timeout_seconds", "\"ten\""],
+            remedy: "must be an integer from 1 to 3600 seconds"
         ) { rig in try rig.replaceConfigurationLine(startingWith: "timeout_seconds", by: "timeout_seconds = \"ten\"") },
         BadInput(
             name: "config-bad-enum-value",
@@ -36,8 +45,8 @@ extension BadInputCorpusTests {
             name: "config-bad-url",
             command: extractInvoices,
             exitCode: 78,
-            names: ["{config}:", "odata_url"],
-            remedy: "what to do:"
+            names: ["{config}:3:", "odata_url", "ftp://erp/SYSPRO8Odata"],
+            remedy: "must be an absolute http:// or https:// URL"
         ) { rig in
             try rig.replaceConfigurationLine(startingWith: "odata_url", by: "odata_url = \"ftp://erp/SYSPRO8Odata\"")
         },
@@ -74,13 +83,23 @@ extension BadInputCorpusTests {
             name: "config-bad-environment-override",
             command: extractInvoices,
             exitCode: 78,
-            names: ["SYSPRO_BQ_SYSPRO_PAGE_SIZE"],
-            remedy: "what to do:",
+            names: ["SYSPRO_BQ_SYSPRO_PAGE_SIZE", "'lots'"],
+            remedy: "must be an integer from 1 to 5000",
             environment: ["SYSPRO_BQ_SYSPRO_PAGE_SIZE": "lots"]
         ) { _ in },
     ]
 
     static let stagingDirectoryCases: [BadInput] = [
+        BadInput(
+            name: "verify-staging-directory-missing",
+            command: ["verify"],
+            exitCode: 69,
+            names: ["{staging}", "does not exist"],
+            remedy: "check that its disk is mounted",
+            verifyStatus: 69
+        ) { rig in
+            try FileManager.default.moveItem(at: rig.staging, to: rig.root.appendingPathComponent("unmounted"))
+        },
         BadInput(
             name: "staging-read-only",
             command: extractInvoices,
@@ -102,7 +121,8 @@ extension BadInputCorpusTests {
             command: ["load"],
             exitCode: 69,
             names: ["{staging}", "does not exist"],
-            remedy: "what to do:"
+            remedy: "check that its disk is mounted",
+            verifyStatus: 69
         ) { rig in
             try FileManager.default.moveItem(at: rig.staging, to: rig.root.appendingPathComponent("unmounted"))
         },

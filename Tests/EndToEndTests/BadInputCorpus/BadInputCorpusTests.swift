@@ -83,9 +83,9 @@ struct BadInputCorpusTests {
 
         // (a) names the thing that is wrong, and what to do.
         for fragment in badInput.names.map(rig.expand) {
-            #expect(result.stderr.contains(fragment), "stderr does not name '\(fragment)'. \(shown)")
+            #expect(result.combined.contains(fragment), "the output does not name '\(fragment)'. \(shown)")
         }
-        #expect(result.stderr.contains(rig.expand(badInput.remedy)), "no remedy '\(badInput.remedy)'. \(shown)")
+        #expect(result.combined.contains(rig.expand(badInput.remedy)), "no remedy '\(badInput.remedy)'. \(shown)")
 
         // (c) sealed data untouched, and verify answers as it did before.
         let after = try StagingEvidence(rig.staging)

@@ -106,9 +106,11 @@ extension Rig {
 /// Bodies the cases serve.
 enum CorpusBodies {
     /// One ApInvoice row as syspro-sim renders it, with `overrides` applied and `extra` columns appended.
-    static func apInvoiceRow(_ overrides: [String: String] = [:], removing: [String] = [], extra: String = "") -> String {
+    static func apInvoiceRow(_ overrides: [String: String] = [:], removing: [String] = [], extra: String = "") -> String
+    {
         var columns: [(String, String)] = [
-            ("Supplier", "\"   10\""), ("Invoice", "\"INV-CORPUS-1\""), ("InvoiceDate", "\"2026-03-31T00:00:00+02:00\""),
+            ("Supplier", "\"   10\""), ("Invoice", "\"INV-CORPUS-1\""),
+            ("InvoiceDate", "\"2026-03-31T00:00:00+02:00\""),
             ("OrigInvValue", "1234.50"), ("Notes", "null"),
         ]
         columns = columns.filter { !removing.contains($0.0) }.map { ($0.0, overrides[$0.0] ?? $0.1) }
@@ -134,7 +136,11 @@ extension Rig {
     /// The first ApInvoice row syspro-sim serves over OData, as its exact JSON text, made new to the staging log:
     /// another invoice number and the highest rowversion (else Stage would skip it as already staged). Then each
     /// `"Column":value` in `replacing` takes the given raw JSON value, and `extra` is appended inside the object.
-    func freshApInvoiceRow(replacing: [String: String] = [:], removing: [String] = [], extra: String = "") throws
+    func freshApInvoiceRow(
+        replacing: [String: String] = [:],
+        removing: [String] = [],
+        extra: String = ""
+    ) throws
         -> String
     {
         let client = try CurlHTTPClient()
@@ -209,5 +215,22 @@ extension Rig {
             return String(row[..<lower] + row[index...])
         }
         return String(row[..<key.upperBound] + value + row[index...])
+    }
+}
+
+extension Rig {
+    /// syspro-sim's `$metadata` document for company A.
+    func odataMetadata() throws -> String {
+        let client = try CurlHTTPClient()
+        let response = try client.perform(
+            HTTPRequest(
+                url: "http://127.0.0.1:\(simulatorPort)/SYSPRO8Odata/SYSPROOData/A/$metadata",
+                basicAuth: BasicCredentials(user: Self.operatorCode, password: options.sysproPassword),
+                totalTimeout: 30
+            ),
+            maxBodyBytes: 1 << 22
+        )
+        guard response.status == 200 else { throw HarnessError("$metadata answered \(response.status)") }
+        return String(decoding: response.body, as: UTF8.self)
     }
 }

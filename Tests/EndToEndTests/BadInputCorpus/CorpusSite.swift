@@ -24,7 +24,9 @@ enum CorpusTemplate {
             rig.stop()
             templateRoot.withLock { $0 = rig.root.path }
             atexit {
-                if let path = CorpusTemplate.templateRoot.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+                if let path = CorpusTemplate.templateRoot.withLock({ $0 }) {
+                    try? FileManager.default.removeItem(atPath: path)
+                }
             }
             return .success(TemplateBox(rig: rig))
         } catch let error as HarnessError {
@@ -114,7 +116,9 @@ struct StagingEvidence {
         for (path, data) in journals {
             let stream = path.split(separator: "/").dropLast().joined(separator: "/")
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.count > 9 {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8)) as? [String: Any],
+                guard
+                    let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8))
+                        as? [String: Any],
                     object["type"] as? String == "ack",
                     let seq = (object["seq"] as? NSNumber)?.intValue,
                     let first = (object["firstRow"] as? NSNumber)?.intValue,

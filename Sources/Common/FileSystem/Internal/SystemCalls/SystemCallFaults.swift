@@ -74,7 +74,7 @@ public enum SystemCallFaults {
     private static let everyThread = Mutex<[String: Int32]>([:])
 
     /// The environment variable a debug build of an executable reads faults from, for the CLI-level tests.
-    public static let environmentVariable = "SYSPRO_BQ_DEBUG_SYSCALL_FAULTS"
+    public static let environmentVariable = "DEBUG_SYSPRO_BQ_SYSCALL_FAULTS"
 
     /// Reads ``environmentVariable`` — `call=ERRNO[,call=ERRNO…]`, e.g. `write=ENOSPC,pwrite=ENOSPC` (a full
     /// disk) or `open-for-writing=EROFS,mkdir=EROFS,rename=EROFS` (a read-only mount) — and makes every such call
