@@ -21,6 +21,14 @@ enum CorpusTemplate {
             try rig.mustSucceed(["load"])
             try rig.advance(steps: 6)
             try rig.mustSucceed(["extract"] + tableFlags)
+            // The load cases prove pending rows stay pending: there must be some.
+            let evidence = try StagingEvidence(rig.run.appendingPathComponent("staging"))
+            let staged = try tables.reduce(0) { $0 + (try rig.stagedRows("A", $1)).count }
+            guard evidence.acknowledgedRows.count < staged, !evidence.acknowledgedRows.isEmpty else {
+                throw HarnessError(
+                    "the corpus template needs loaded and pending rows: \(evidence.acknowledgedRows.count) of \(staged) acknowledged"
+                )
+            }
             rig.stop()
             templateRoot.withLock { $0 = rig.root.path }
             atexit {
