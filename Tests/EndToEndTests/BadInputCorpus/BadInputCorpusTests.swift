@@ -130,7 +130,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     var command: [String]
     /// The documented exit code (docs/operations.md).
     var exitCode: Int32
-    /// Fragments stderr must contain: the thing that is wrong (`{sim}`, `{staging}`… are expanded).
+    /// Fragments the output must contain: the thing that is wrong (`{sim}`, `{staging}`… are expanded).
     var names: [String]
     /// A fragment of the remedy.
     var remedy: String
