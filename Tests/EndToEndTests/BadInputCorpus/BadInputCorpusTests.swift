@@ -102,6 +102,9 @@ struct BadInputCorpusTests {
             #expect(now.prefix(bytes.count) == bytes, "journal \(path) was rewritten. \(shown)")
         }
         let newlyAcknowledged = after.acknowledgedRows.subtracting(before.acknowledgedRows)
+        if badInput.loadsOtherRows {
+            #expect(!newlyAcknowledged.isEmpty, "the good pending rows were not loaded beside the bad one. \(shown)")
+        }
         if !newlyAcknowledged.isEmpty {
             let landed = try Set(
                 CorpusTemplate.tables.flatMap { try rig.fakeRows($0) }.compactMap { row -> String? in
@@ -137,6 +140,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     /// Extra environment for the command.
     var environment: [String: String] = [:]
     var usesConfiguration = true
+    /// Whether the command must still load the good pending rows (the bad row is set aside, not the batch).
+    var loadsOtherRows = false
     /// `verify`'s exit code once the case is arranged (65 where the case damaged the evidence on purpose).
     var verifyStatus: Int32 = 0
     /// Puts the bad input in place.
