@@ -124,7 +124,7 @@ enum ExtractPipeline {
                 requestTimeout: timeout,
                 caBundlePath: syspro.caBundle,
                 pagingMode: syspro.allowSkipPaging ? .skip : .keyset,
-                dateLiteralOffset: offsetLiteral(syspro.timeZone),
+                timeZone: syspro.timeZone,
                 maximumConcurrentRequests: syspro.concurrency
             )
             let transport = try CurlHTTPClient(configuration: http, logger: context.logger)
@@ -144,18 +144,5 @@ enum ExtractPipeline {
             let transport = try CurlHTTPClient(configuration: http, logger: context.logger)
             return try ENetSource(configuration: enet, transport: transport, logger: context.logger)
         }
-    }
-
-    /// The UTC offset of the companies' time zone today, as an OData literal suffix (`Z`, `+02:00`).
-    ///
-    /// SYSPRO's DateTimeOffset values carry the server's offset (syspro.md §1.4); filtering with the same offset
-    /// keeps a business date's local midnight inside the window.
-    static func offsetLiteral(_ timeZone: TimeZone?) -> String {
-        guard let timeZone else { return "Z" }
-        let seconds = timeZone.secondsFromGMT(for: Date())
-        if seconds == 0 { return "Z" }
-        let sign = seconds < 0 ? "-" : "+"
-        let minutes = abs(seconds) / 60
-        return String(format: "%@%02d:%02d", sign, minutes / 60, minutes % 60)
     }
 }
