@@ -123,6 +123,23 @@ import Testing
         #expect(error?.message.contains("Branch") == true)
     }
 
+    /// An amount column the service lacks is never dropped silently: the error names it and exclude_columns.
+    @Test func missingAmountColumnIsAnError() throws {
+        var entry = Self.entry
+        entry.columns.append(CatalogColumn(name: "TaxValue", sqlType: .decimal(precision: 14, scale: 2)))
+        entry.amountColumns = ["OrigInvValue", "TaxValue"]
+        let error = caught {
+            _ = try ODataEntityPlan.make(
+                entry: entry,
+                metadata: try ODataMetadata.parse(Array(Self.csdl.utf8)),
+                configuration: ODataRequestBuilderTests.configuration,
+                rowVersionFilterable: nil
+            )
+        }
+        #expect(error?.message.contains("has no column TaxValue (an amount column") == true)
+        #expect(error?.remedy?.contains("exclude_columns = [\"TaxValue\"] to [tables.\(entry.table)]") == true)
+    }
+
     /// A missing key column is always an error.
     @Test func missingKeyColumnIsAnError() throws {
         var entry = Self.entry

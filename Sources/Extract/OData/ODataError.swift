@@ -79,7 +79,7 @@ enum ODataError {
                 .remote,
                 "OData rejected the query\(entity): \(serverMessage ?? "HTTP 400"); query: \(request)",
                 remedy: "a catalog column or filter the service does not support; check the entry's columns against "
-                    + "$metadata, or set pagingMode to skip",
+                    + "$metadata (exclude_columns in [tables.T] leaves one out), or set allow_skip_paging = true in [syspro]",
                 cause: cause,
                 disposition: .terminal
             )

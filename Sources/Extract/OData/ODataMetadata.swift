@@ -135,13 +135,29 @@ public struct ODataEntityPlan: Sendable, Hashable {
                 if case .businessDate(let column, _) = strategy { essential.insert(column) }
             }
             let missingEssential = missing.filter(essential.contains)
-            guard missing.isEmpty || (missingEssential.isEmpty && configuration.missingColumns == .drop) else {
-                let names = (missingEssential.isEmpty ? missing : missingEssential).joined(separator: ", ")
+            // Amounts carry the money finance reconciles: one never vanishes without the operator saying so.
+            let missingAmounts = missing.filter(entry.amountColumns.contains)
+            guard missingEssential.isEmpty else {
                 throw SysproBQError(
                     .configuration,
-                    "OData: entity \(entry.table) has no column \(names)",
-                    remedy: "correct the names (case matters) or override the entry's keyColumns/businessDateColumn in "
-                        + "the catalog configuration; other missing columns are dropped (or list them in exclude_columns)",
+                    "OData: entity \(entry.table) has no column \(missingEssential.joined(separator: ", ")), which "
+                        + "\(entry.table) cannot do without (a key or its business date)",
+                    remedy: "check the SYSPRO version and the operator's access; if the column was renamed, declare "
+                        + "the table yourself with keys and columns in [tables.\(entry.table)]",
+                    disposition: .terminal
+                )
+            }
+            guard missingAmounts.isEmpty, missing.isEmpty || configuration.missingColumns == .drop else {
+                let names = missingAmounts.isEmpty ? missing : missingAmounts
+                let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw SysproBQError(
+                    .configuration,
+                    "OData: entity \(entry.table) has no column \(names.joined(separator: ", "))"
+                        + (missingAmounts.isEmpty
+                            ? "" : " (an amount column: control totals and reconciliation use it)"),
+                    remedy:
+                        "if this SYSPRO truly lacks it, add exclude_columns = [\(list)] to [tables.\(entry.table)]; "
+                        + "if it was renamed, declare the table yourself with keys and columns",
                     disposition: .terminal
                 )
             }

@@ -107,7 +107,8 @@ struct ODataPager {
         SysproBQError(
             .protocolViolation,
             "OData paging of \(plan.entry.table): \(what)",
-            remedy: "set pagingMode to skip for this service, or report the server's paging behaviour",
+            remedy:
+                "set allow_skip_paging = true in [syspro] for this service, or report the server's paging behaviour",
             disposition: .terminal
         )
     }

@@ -151,7 +151,7 @@ public enum BigQueryErrorClassifier {
             return SysproBQError(
                 .invalidData,
                 message,
-                remedy: "lower maxBytesPerRequest",
+                remedy: "lower batch_rows in [bigquery]",
                 cause: cause,
                 disposition: .terminal
             )

@@ -153,7 +153,7 @@ extension BadInputCorpusTests {
             command: extractInvoices,
             exitCode: 78,
             names: ["ApInvoice", "has no column Supplier"],
-            remedy: "correct the names"
+            remedy: "declare the table yourself with keys and columns"
         ) { rig in
             let metadata = try rig.odataMetadata()
             try rig.canned(
@@ -161,6 +161,21 @@ extension BadInputCorpusTests {
                 "$metadata",
                 contentType: "application/xml",
                 body: Array(metadata.replacingOccurrences(of: "\"Supplier\"", with: "\"SupplierCode\"").utf8)
+            )
+        },
+        BadInput(
+            name: "odata-missing-amount-column",
+            command: extractInvoices,
+            exitCode: 78,
+            names: ["ApInvoice", "has no column OrigInvValue (an amount column"],
+            remedy: "add exclude_columns = [\"OrigInvValue\"] to [tables.ApInvoice]"
+        ) { rig in
+            let metadata = try rig.odataMetadata()
+            try rig.canned(
+                "odata",
+                "$metadata",
+                contentType: "application/xml",
+                body: Array(metadata.replacingOccurrences(of: "\"OrigInvValue\"", with: "\"OrigInvValueX\"").utf8)
             )
         },
     ]
