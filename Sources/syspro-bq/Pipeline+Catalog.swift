@@ -33,6 +33,13 @@ enum PipelineCatalog {
                 if let strategies = strategies(table, existing: existing) { override.changeStrategies = strategies }
                 if let column = table.businessDateColumn { override.businessDateColumn = column }
                 if let clustering = table.clustering { override.clustering = clustering }
+                if let excluded = table.excludeColumns {
+                    try checkExclusion(excluded, of: existing, table)
+                    override.removedColumns = excluded
+                    if table.clustering == nil {
+                        override.clustering = existing.clustering.filter { !excluded.contains($0) }
+                    }
+                }
                 if let partitioning = table.partitioning.flatMap({ partitioning($0, existing: existing, table) }) {
                     override.partitioning = partitioning
                 }
@@ -55,10 +62,45 @@ enum PipelineCatalog {
         return catalog.tables.filter { !disabled.contains($0) }
     }
 
+    /// `exclude_columns` may drop only columns the entry has, and none it cannot work without.
+    private static func checkExclusion(
+        _ excluded: [String],
+        of entry: CatalogEntry,
+        _ table: Configuration.Table
+    ) throws(SysproBQError) {
+        let names = Set(entry.columns.map(\.name))
+        if let unknown = excluded.first(where: { !names.contains($0) }) {
+            throw SysproBQError(
+                .configuration,
+                "[tables.\(table.name)] exclude_columns names \(unknown), which is not a column of \(table.name)",
+                remedy: "list only columns of the catalog's \(table.name) (case matters)",
+                disposition: .terminal
+            )
+        }
+        var essential = Set(entry.keyColumns)
+        if let column = table.businessDateColumn ?? entry.businessDateColumn { essential.insert(column) }
+        if let column = entry.rowVersionColumn { essential.insert(column) }
+        if let needed = excluded.first(where: essential.contains) {
+            throw SysproBQError(
+                .configuration,
+                "[tables.\(table.name)] exclude_columns names \(needed), which \(table.name) cannot do without "
+                    + "(a key, its business date or its rowversion)",
+                remedy: "remove \(needed) from exclude_columns; if this SYSPRO truly lacks it, declare the table "
+                    + "yourself with keys and columns",
+                disposition: .terminal
+            )
+        }
+    }
+
+    /// `[tables.X] sweep_every_runs`, else the default: never for GL postings read by rowversion (append-only: a
+    /// rowversion cursor misses nothing), every 12 runs otherwise. Through e.net there is no rowversion, so GL
+    /// postings are found by posting date with a look-back, and a posting back-dated beyond it is found only by
+    /// a sweep (which stages only new and changed rows: e.net rows are versioned by content hash).
     static func sweepEveryRuns(_ configuration: Configuration, table: String) -> Int {
         if let configured = configuration.tables.first(where: { $0.name == table })?.sweepEveryRuns {
             return configured
         }
+        if configuration.syspro.source == .enet { return defaultSweepEveryRuns }
         return appendOnlyTables.contains(table) ? 0 : defaultSweepEveryRuns
     }
 

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import Operator
 import SegmentLog
-import Stage
 
 /// `verify`, `archive` and `status`: commands that read the staging log and need no credentials.
 enum EvidencePipeline {
@@ -48,38 +47,8 @@ enum EvidencePipeline {
     }
 
     static func streamStatus(_ configuration: Configuration) throws(SysproBQError) -> [StatusReport.Stream] {
-        do throws(any Error) {
-            let logger = Logger(label: "syspro-bq.status", factory: { _ in SwiftLogNoOpLogHandler() })
-            let log = try Pipeline.openLog(configuration, logger: logger)
-            var lines: [StatusReport.Stream] = []
-            for stream in try log.streams() {
-                let manifests = try log.manifests(of: stream)
-                let journal = try LoadJournal(log: log, stream: stream).state()
-                let unloaded = manifests.filter { !journal.isLoaded($0.sequence) }.count
-                let state = try stageState(log, stream)
-                lines.append(
-                    StatusReport.Stream(
-                        company: stream.company,
-                        table: stream.table,
-                        watermark: state?.cursor,
-                        lastSealedSegment: manifests.last.map { Int($0.sequence) },
-                        unloadedSegments: unloaded,
-                        lastExtractAt: state?.lastSuccessAt.map { ISO8601DateFormatter().string(from: $0) },
-                        lastLoadAt: nil
-                    )
-                )
-            }
-            return lines
-        } catch {
-            throw Pipeline.classify(error, doing: "reading the staging streams")
-        }
-    }
-
-    private static func stageState(_ log: StagingLog, _ stream: StreamID) throws -> StreamState? {
-        let path = log.streamDirectory(stream) + "/" + StreamState.fileName
-        guard FileSystem.exists(path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(StreamState.self, from: Data(try FileSystem.readFile(path)))
+        let logger = Logger(label: "syspro-bq.status", factory: { _ in SwiftLogNoOpLogHandler() })
+        let log = try Pipeline.openLog(configuration, logger: logger)
+        return try StreamStatusReader(log: log).all()
     }
 }

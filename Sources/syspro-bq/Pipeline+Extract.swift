@@ -21,7 +21,9 @@ enum ExtractPipeline {
             do {
                 source = try makeSource(context, company: company)
             } catch {
-                throw Pipeline.classify(error, doing: "connecting to SYSPRO for company \(company)")
+                let failure = Pipeline.classify(error, doing: "connecting to SYSPRO for company \(company)")
+                Pipeline.recordFailure(failure, company: company, tables: tables, stage: .extract, context)
+                throw failure
             }
             for table in tables {
                 if context.cancellation.isCancelled { break }
@@ -39,20 +41,31 @@ enum ExtractPipeline {
                     sweepEveryRuns: PipelineCatalog.sweepEveryRuns(configuration, table: table)
                 )
                 let cancellation = context.cancellation
+                // The business date the backfill's first page reached: where its ETA starts counting.
+                var firstReached: String?
+                let today = BusinessDate(String(Operator.Timestamp.rfc3339(Date()).prefix(10)))
                 let runner = StageRunner(
                     log: log,
                     source: source,
                     options: options,
                     logger: context.logger,
                     isCancelled: { cancellation.isCancelled },
-                    onPage: { [progress = context.progress] result in
+                    onPage: { [progress = context.progress, window = request.window] result in
+                        if firstReached == nil { firstReached = result.highestCursorRead }
                         progress.update(
                             .init(
                                 table: table,
                                 company: company,
                                 rows: result.rowsRead,
                                 pages: result.pages,
-                                segments: result.segmentsSealed
+                                segments: result.segmentsSealed,
+                                // A backfill reads in business-date order: how far it reached gives the ETA.
+                                expectedRows: window?.expectedRows(
+                                    rowsSoFar: result.rowsRead,
+                                    first: firstReached,
+                                    reached: result.highestCursorRead,
+                                    today: today
+                                )
                             )
                         )
                     }
@@ -69,10 +82,17 @@ enum ExtractPipeline {
                             table: table,
                             stage: .extract,
                             rows: result.rowsStaged + result.tombstones,
+                            tombstones: result.tombstones,
                             segments: result.segmentsSealed,
                             pages: result.pages,
                             retries: result.retries,
-                            elapsedSeconds: Date().timeIntervalSince(started)
+                            elapsedSeconds: Date().timeIntervalSince(started),
+                            // Not a failure (errors stays 0), but not a complete read either: status shows it
+                            // as the table's last error until an extract of the table completes.
+                            error: result.interrupted
+                                ? "interrupted at a safe point; the rows read were sealed and the next run continues"
+                                : nil,
+                            errorCode: result.interrupted ? SysproBQError.Code.interrupted.rawValue : nil
                         )
                     )
                     context.logger.info(
@@ -89,6 +109,7 @@ enum ExtractPipeline {
                     context.recorder.update(company: company, table: table, stage: .extract) { stream in
                         stream.errors += 1
                         stream.error = failure.description
+                        stream.errorCode = failure.code.rawValue
                         stream.elapsedSeconds = Date().timeIntervalSince(started)
                     }
                     context.logger.error(
@@ -124,7 +145,7 @@ enum ExtractPipeline {
                 requestTimeout: timeout,
                 caBundlePath: syspro.caBundle,
                 pagingMode: syspro.allowSkipPaging ? .skip : .keyset,
-                dateLiteralOffset: offsetLiteral(syspro.timeZone),
+                timeZone: syspro.timeZone,
                 maximumConcurrentRequests: syspro.concurrency
             )
             let transport = try CurlHTTPClient(configuration: http, logger: context.logger)
@@ -144,18 +165,5 @@ enum ExtractPipeline {
             let transport = try CurlHTTPClient(configuration: http, logger: context.logger)
             return try ENetSource(configuration: enet, transport: transport, logger: context.logger)
         }
-    }
-
-    /// The UTC offset of the companies' time zone today, as an OData literal suffix (`Z`, `+02:00`).
-    ///
-    /// SYSPRO's DateTimeOffset values carry the server's offset (syspro.md §1.4); filtering with the same offset
-    /// keeps a business date's local midnight inside the window.
-    static func offsetLiteral(_ timeZone: TimeZone?) -> String {
-        guard let timeZone else { return "Z" }
-        let seconds = timeZone.secondsFromGMT(for: Date())
-        if seconds == 0 { return "Z" }
-        let sign = seconds < 0 ? "-" : "+"
-        let minutes = abs(seconds) / 60
-        return String(format: "%@%02d:%02d", sign, minutes / 60, minutes % 60)
     }
 }

@@ -26,7 +26,11 @@ enum LoadPipeline {
                 options: LoadRunner.Options(shouldStop: { cancellation.isCancelled })
             )
         } catch {
-            throw Pipeline.classify(error, doing: "loading BigQuery")
+            let failure = Pipeline.classify(error, doing: "loading BigQuery")
+            for stream in streams {
+                Pipeline.recordFailure(failure, company: stream.company, tables: [stream.table], stage: .load, context)
+            }
+            throw failure
         }
         for table in summary.tables {
             let failure = summary.failures.first { $0.table == table.table }
@@ -42,7 +46,8 @@ enum LoadPipeline {
                     errors: failure == nil ? 0 : 1,
                     quarantinedRows: table.rowsQuarantined,
                     elapsedSeconds: table.elapsedSeconds,
-                    error: failure.map { "\($0.error)" }
+                    error: failure.map { "\($0.error)" },
+                    errorCode: failure?.error.code.rawValue
                 )
             )
         }
@@ -85,61 +90,10 @@ enum LoadPipeline {
         }
     }
 
-    /// `check`'s BigQuery half: a token and the dataset.
-    static func check(_ context: RunContext) -> Pipeline.CheckResult {
-        do throws(any Error) {
-            let log = try Pipeline.openLog(context.configuration, logger: context.logger)
-            let runner = try makeRunner(context, log: log)
-            try runner.check()
-            let bigQuery = context.configuration.bigQuery
-            return Pipeline.CheckResult(
-                name: "BigQuery",
-                passed: true,
-                detail: "token obtained; dataset \(bigQuery.project ?? "")/\(bigQuery.dataset ?? "") readable"
-            )
-        } catch {
-            let failure = Pipeline.classify(error, doing: "checking BigQuery")
-            if case .http(404, _)? = failure.cause {
-                // The token worked (a 404 needs an authorised caller); the first load creates the dataset.
-                return Pipeline.CheckResult(
-                    name: "BigQuery",
-                    passed: true,
-                    detail: "token obtained; dataset does not exist yet: the first load creates it"
-                )
-            }
-            return Pipeline.CheckResult(name: "BigQuery", passed: false, detail: failure.detailedDescription)
-        }
-    }
-
     static func makeRunner(_ context: RunContext, log: StagingLog) throws(SysproBQError) -> LoadRunner {
-        let configuration = context.configuration
-        let bigQuery = configuration.bigQuery
         do throws(any Error) {
-            let catalog = try PipelineCatalog.make(configuration)
-            var tables: [String: TableOptions] = [:]
-            for table in catalog.tables {
-                let entry = try catalog.entry(for: table)
-                let configured = configuration.tables.first { $0.name == table }
-                let mode =
-                    (configured?.loadMode ?? bigQuery.loadMode) == .loadJob ? TableOptions.Mode.loadJob : .streaming
-                tables[table] = TableOptions(mode: mode, partitioning: partitioning(entry.partitioning))
-            }
             let keyJSON = try context.credentials.secret(.serviceAccount).withBytes { Array($0) }
-            let loadConfiguration = BigQueryConfiguration(
-                projectID: bigQuery.project ?? "",
-                datasetID: bigQuery.dataset ?? "",
-                location: bigQuery.location,
-                apiBaseURL: bigQuery.apiURL,
-                tokenURI: bigQuery.tokenURI,
-                allowInsecureLocalEndpoints: bigQuery.allowInsecureLocalEndpoints,
-                tablePrefix: bigQuery.tablePrefix,
-                defaultTableOptions: TableOptions(mode: bigQuery.loadMode == .loadJob ? .loadJob : .streaming),
-                tables: tables,
-                maxRowsPerRequest: bigQuery.batchRows,
-                concurrency: bigQuery.inFlight,
-                gcsStagingURI: bigQuery.gcsStagingURI,
-                gcsLocalRoot: bigQuery.gcsLocalRoot
-            )
+            let loadConfiguration = try bigQueryConfiguration(context)
             let logger = context.logger
             return try LoadRunner(
                 configuration: loadConfiguration,
@@ -151,6 +105,35 @@ enum LoadPipeline {
         } catch {
             throw Pipeline.classify(error, doing: "preparing the BigQuery loader")
         }
+    }
+
+    /// The Load target's configuration from `[bigquery]` and the per-table settings.
+    static func bigQueryConfiguration(_ context: RunContext) throws -> BigQueryConfiguration {
+        let configuration = context.configuration
+        let bigQuery = configuration.bigQuery
+        let catalog = try PipelineCatalog.make(configuration)
+        var tables: [String: TableOptions] = [:]
+        for table in catalog.tables {
+            let entry = try catalog.entry(for: table)
+            let configured = configuration.tables.first { $0.name == table }
+            let mode = (configured?.loadMode ?? bigQuery.loadMode) == .loadJob ? TableOptions.Mode.loadJob : .streaming
+            tables[table] = TableOptions(mode: mode, partitioning: partitioning(entry.partitioning))
+        }
+        return BigQueryConfiguration(
+            projectID: bigQuery.project ?? "",
+            datasetID: bigQuery.dataset ?? "",
+            location: bigQuery.location,
+            apiBaseURL: bigQuery.apiURL,
+            tokenURI: bigQuery.tokenURI,
+            allowInsecureLocalEndpoints: bigQuery.allowInsecureLocalEndpoints,
+            tablePrefix: bigQuery.tablePrefix,
+            defaultTableOptions: TableOptions(mode: bigQuery.loadMode == .loadJob ? .loadJob : .streaming),
+            tables: tables,
+            maxRowsPerRequest: bigQuery.batchRows,
+            concurrency: bigQuery.inFlight,
+            gcsStagingURI: bigQuery.gcsStagingURI,
+            gcsLocalRoot: bigQuery.gcsLocalRoot
+        )
     }
 
     private static func partitioning(_ partitioning: Extract.Partitioning) -> TableOptions.Partitioning {

@@ -69,10 +69,32 @@ enum Pipeline {
     }
 
     /// One line of `check`.
-    struct CheckResult: Sendable, Hashable {
+    struct CheckResult: Sendable {
+        enum Outcome: Sendable {
+            /// The service answered 2xx and the thing checked works.
+            case passed
+            /// The thing does not exist yet and the next run creates it (a BigQuery dataset answering 404).
+            case missing
+            case failed(SysproBQError)
+        }
+
         var name: String
-        var passed: Bool
+        var outcome: Outcome
         var detail: String
+
+        /// The row's first column: `ok`, `miss` or `FAIL`.
+        var label: String {
+            switch outcome {
+            case .passed: return "ok  "
+            case .missing: return "miss"
+            case .failed: return "FAIL"
+            }
+        }
+
+        var failure: SysproBQError? {
+            if case .failed(let error) = outcome { return error }
+            return nil
+        }
     }
 
     /// Names of the tables `--table` may use: the configured ones, the catalog's, and the streams on disk.
@@ -89,14 +111,14 @@ enum Pipeline {
         return names
     }
 
-    /// `check`: ping SYSPRO (OData logon, one 5000-row page) and BigQuery (token, dataset access) with the stored
-    /// credentials.
+    /// `check`: ping SYSPRO (logon, service, one row of every enabled table per company) and BigQuery (token,
+    /// dataset) with the stored credentials.
     static func check(_ context: RunContext) throws(SysproBQError) -> [CheckResult] {
         var results: [CheckResult] = []
         for company in context.configuration.syspro.companies {
-            results.append(CheckPipeline.syspro(context, company: company))
+            results += CheckPipeline.syspro(context, company: company)
         }
-        results.append(LoadPipeline.check(context))
+        results += CheckBigQuery.rows(context)
         return results
     }
 
@@ -135,7 +157,7 @@ enum Pipeline {
         try EvidencePipeline.archive(configuration, logger: logger, request)
     }
 
-    /// `status`: per-stream lines (watermark, last sealed segment, unloaded segments, last load).
+    /// `status`: per-stream lines (watermark, last extract and load, pending segments and rows, lag, last error).
     static func streamStatus(_ configuration: Configuration) throws(SysproBQError) -> [StatusReport.Stream] {
         try EvidencePipeline.streamStatus(configuration)
     }
@@ -146,6 +168,24 @@ enum Pipeline {
             return try StagingLog(root: configuration.staging.directory, logger: logger)
         } catch {
             throw classify(error, doing: "opening the staging directory \(configuration.staging.directory)")
+        }
+    }
+
+    /// Records `failure` against streams that failed before their runner could record them (no SYSPRO
+    /// connection, no BigQuery token), so the summary and `status` name it per table.
+    static func recordFailure(
+        _ failure: SysproBQError,
+        company: String,
+        tables: [String],
+        stage: RunSummary.Stage,
+        _ context: RunContext
+    ) {
+        for table in tables {
+            context.recorder.update(company: company, table: table, stage: stage) { stream in
+                stream.errors += 1
+                stream.error = failure.description
+                stream.errorCode = failure.code.rawValue
+            }
         }
     }
 

@@ -38,7 +38,11 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check the configuration and credentials, then ping SYSPRO and BigQuery with them.",
-        discussion: "Exit 0 when every check passes; otherwise the exit code of the first failure."
+        discussion: """
+            Each row is ok, miss (does not exist yet; the next load creates it) or FAIL with what to do. Exit 0 \
+            when no row fails; otherwise the exit code of the first failure (69 credentials or permissions, 75 a \
+            service unreachable).
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -79,8 +83,8 @@ struct CheckCommand: ParsableCommand {
             startedAt: Date()
         )
         let results = try Pipeline.check(context)
-        for result in results { print("\(result.passed ? "ok  " : "FAIL")  \(result.name): \(result.detail)") }
-        if results.contains(where: { !$0.passed }) { throw ExitCode(ExitCodes.needsHuman) }
+        for result in results { print("\(result.label)  \(result.name): \(result.detail)") }
+        if let failure = results.lazy.compactMap(\.failure).first { throw ExitCode(ExitCodes.exitCode(for: failure)) }
     }
 }
 

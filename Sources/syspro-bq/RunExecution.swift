@@ -77,12 +77,15 @@ enum RunExecution {
             )
         }
         context.progress.finish()
+        var summary = makeSummary(pass.command, context: context, failure: failure)
+        // Still under the lock: each side's run-state file has one writer at a time.
+        recordRunState(summary, sides: pass.sides, configuration: configuration, logger: logger)
+        summary.streams = withLag(summary.streams, configuration: configuration, logger: logger)
         do {
             try lock.release()
         } catch {
             logger.warning("Could not release the staging lock cleanly", metadata: ["error": "\(error)"])
         }
-        let summary = makeSummary(pass.command, context: context, failure: failure)
         if let failure { SysproBQCommand.report(failure) }
         CommandEnvironment.emit(summary.oneLine, message: "Run summary", key: "summary")
         if jsonSummary {

@@ -12,6 +12,14 @@ struct ValidationTests {
 
     static let cases: [Case] = [
         Case(arguments: ["frobnicate"], status: 64, fragment: "Unexpected argument 'frobnicate'"),
+        Case(arguments: ["extract", "--frobnicate"], status: 64, fragment: "Unknown option '--frobnicate'"),
+        Case(arguments: ["status", "--json", "--verbose"], status: 64, fragment: "Unknown option '--verbose'"),
+        Case(arguments: ["reconcile", "--period", "2026/01"], status: 64, fragment: "--period must be YYYY-PP"),
+        Case(
+            arguments: ["reconcile", "--period", "2026-01", "--from", "2026-01-01", "--to", "2026-01-31"],
+            status: 64,
+            fragment: "use --period or --from/--to, not both"
+        ),
         Case(
             arguments: ["extract", "--from", "2026-13-01", "--to", "2026-12-31"],
             status: 64,
@@ -109,6 +117,26 @@ struct ValidationTests {
             result.stderr.contains(
                 "error: syspro-bq.toml:2: unknown key 'pagesize' in [syspro]; did you mean 'page_size'?"
             )
+        )
+    }
+
+    /// A bad value names file:line, the key and section, the allowed values and a suggestion, and exits 78.
+    @Test func badConfigurationValueNamesAllowedValues() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "# comment\n[bigquery]\nload_mode = \"loadjob\"\n".write(
+            to: directory.appendingPathComponent("syspro-bq.toml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try CLI.run(["status"], in: directory)
+        #expect(result.status == 78, "\(result.combined)")
+        #expect(result.stderr.contains("syspro-bq.toml:3:"), "\(result.combined)")
+        #expect(
+            result.stderr.contains(
+                "load_mode in [bigquery] must be one of \"insertAll\", \"loadJob\"; found \"loadjob\"; did you mean \"loadJob\"?"
+            ),
+            "\(result.combined)"
         )
     }
 

@@ -173,3 +173,33 @@ import Testing
         #expect(row.keyValues == [" 00001", "1"])
     }
 }
+
+@Suite struct ENetMissingColumnTests {
+    /// An e.net error naming a non-essential catalog column tells the operator to exclude exactly that column.
+    @Test func missingColumnNamesExcludeColumns() throws {
+        let entry = try Catalog.builtIn.entry(for: "ApInvoice")
+        let remedy = ENetSource.missingColumnRemedy(
+            "e.net Query/COMFND failed: Column 'PostCurrency' not found in table 'ApInvoice'",
+            entry: entry
+        )
+        #expect(
+            remedy == """
+                if this SYSPRO lacks PostCurrency, add exclude_columns = ["PostCurrency"] to [tables.ApInvoice] \
+                (list every missing column; e.net cannot discover them)
+                """
+        )
+    }
+
+    /// A missing key column cannot be excluded: the remedy says so instead.
+    @Test func missingKeyColumnIsEssential() throws {
+        let entry = try Catalog.builtIn.entry(for: "ApInvoice")
+        let remedy = ENetSource.missingColumnRemedy("Column 'Supplier' not found in table 'ApInvoice'", entry: entry)
+        #expect(remedy?.hasPrefix("Supplier is essential to ApInvoice") == true)
+    }
+
+    /// An error that names no column of the table gets no column remedy.
+    @Test func unrelatedErrorGetsNoRemedy() throws {
+        let entry = try Catalog.builtIn.entry(for: "ApInvoice")
+        #expect(ENetSource.missingColumnRemedy("ERROR: Invalid operator", entry: entry) == nil)
+    }
+}

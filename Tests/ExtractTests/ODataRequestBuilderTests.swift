@@ -1,4 +1,5 @@
 import Common
+import Foundation
 import Testing
 
 @testable import Extract
@@ -90,6 +91,35 @@ import Testing
                 "InvoiceDate", "Supplier", "Invoice",
             ]
         )
+    }
+
+    /// With the companies' time zone set, each bound carries the offset that zone has at that date's local
+    /// midnight: winter and summer differ where daylight saving applies, so a backfill's first day is never cut.
+    @Test(arguments: [
+        ("Europe/Berlin", "2024-01-01", "+01:00", "+01:00"),
+        ("Europe/Berlin", "2024-07-01", "+02:00", "+02:00"),
+        ("America/Chicago", "2024-03-10", "-06:00", "-05:00"),
+        ("Africa/Johannesburg", "2024-07-01", "+02:00", "+02:00"),
+        ("Asia/Kolkata", "2024-01-01", "+05:30", "+05:30"),
+        ("UTC", "2024-01-01", "Z", "Z"),
+    ])
+    func businessDateOffsetsFollowTheZone(
+        _ zone: String,
+        _ day: String,
+        _ dayOffset: String,
+        _ nextOffset: String
+    )
+        throws
+    {
+        var configuration = Self.configuration
+        let timeZone = TimeZone(identifier: zone)
+        #expect(timeZone != nil, "the test machine lacks the zone \(zone)")
+        configuration.timeZone = timeZone
+        let builder = ODataRequestBuilder(configuration: configuration)
+        let plan = Self.smallPlan(.businessDate(column: "InvoiceDate", lookBackDays: 7))
+        let filter = builder.filter(plan: plan, window: .businessDate(from: day, through: day), cursor: nil)
+        let next = try #require(DateText.nextDay(day))
+        #expect(filter == "InvoiceDate ge \(day)T00:00:00\(dayOffset) and InvoiceDate lt \(next)T00:00:00\(nextOffset)")
     }
 
     /// Edm.Date columns get plain date literals.

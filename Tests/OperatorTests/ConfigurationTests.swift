@@ -237,6 +237,17 @@ struct ConfigurationTests {
             fragments: ["clustering in [tables.ApInvoice] may hold at most 4 items; found 5"]
         ),
         MistakeCase(
+            name: "exclude_columns with a non-name",
+            text: "[tables.ApInvoice]\nexclude_columns = [\"Post Currency\"]",
+            fragments: ["exclude_columns in [tables.ApInvoice]", "holds \"Post Currency\", which is not a column name"]
+        ),
+        MistakeCase(
+            name: "exclude_columns beside columns",
+            text: "[tables.Custom]\nkeys = [\"K\"]\ncolumns = [\"K:varchar(5)\"]\nstrategy = \"snapshot\"\n"
+                + "exclude_columns = [\"K\"]",
+            fragments: ["exclude_columns in [tables.Custom]", "cannot be combined with columns"]
+        ),
+        MistakeCase(
             name: "bad strategy",
             text: "[tables.ApInvoice]\nstrategy = \"rowversions\"",
             fragments: ["strategy in [tables.ApInvoice] must be one of", "did you mean \"rowversion\"?"]

@@ -57,4 +57,29 @@ struct ScheduleTests {
             #expect(ExitCodes.exitCode(for: error) == 130)
         }
     }
+
+    /// Day numbers count from 1970-01-01 across month, leap-year and century boundaries.
+    @Test(arguments: [("1970-01-01", 0), ("2000-03-01", 11_017), ("2024-02-29", 19_782), ("2026-12-31", 20_818)])
+    func dayNumbers(_ text: String, _ expected: Int) {
+        #expect(BusinessDate(text)?.dayNumber == expected)
+    }
+
+    /// A backfill that has read 100 rows through day 10 of a 40-day window expects 400 rows; counting starts at
+    /// the first date read and ends at today when the window reaches into the future; a date outside the window
+    /// or no rows give no estimate.
+    @Test func backfillExpectedRows() throws {
+        let from = try #require(BusinessDate("2026-01-01"))
+        let to = try #require(BusinessDate("2026-02-09"))
+        let range = try #require(BusinessDateRange(from: from, to: to))
+        #expect(range.expectedRows(rowsSoFar: 100, first: nil, reached: "2026-01-10") == 400)
+        #expect(range.expectedRows(rowsSoFar: 100, first: "2026-01-01", reached: "2026-02-09") == 100)
+        #expect(range.expectedRows(rowsSoFar: 100, first: "2026-01-21", reached: "2026-01-30") == 200)
+        #expect(
+            range.expectedRows(rowsSoFar: 100, first: nil, reached: "2026-01-10", today: BusinessDate("2026-01-20"))
+                == 200
+        )
+        #expect(range.expectedRows(rowsSoFar: 100, first: nil, reached: "2025-12-31") == nil)
+        #expect(range.expectedRows(rowsSoFar: 0, first: nil, reached: "2026-01-10") == nil)
+        #expect(range.expectedRows(rowsSoFar: 5, first: nil, reached: "0x00000000000007D1") == nil)
+    }
 }

@@ -20,6 +20,7 @@ struct SummaryTests {
                     table: "ApInvoice",
                     stage: .extract,
                     rows: 12_000,
+                    tombstones: 7,
                     segments: 3,
                     retries: 2
                 ),
@@ -35,13 +36,27 @@ struct SummaryTests {
         )
     }
 
-    /// The one-line summary names the command, outcome, time and totals.
+    /// The one-line summary names the command, outcome, time and totals, tombstones included.
     @Test func oneLineSummary() {
         #expect(
             Self.summary.oneLine
-                == "syspro-bq extract succeeded in 12.4s: 2 streams, 12,345 rows, 4 segments, 2 retries, 0 errors "
-                + "(run 20251127T150000Z-4f2a9c)"
+                == "syspro-bq extract succeeded in 12.4s: 2 streams, 12,345 rows (7 tombstones), 4 segments, "
+                + "2 retries, 0 errors (run 20251127T150000Z-4f2a9c)"
         )
+    }
+
+    /// A load, which does not count tombstones apart, says nothing about them.
+    @Test func loadSummaryLeavesTombstonesOut() {
+        let summary = RunSummary(
+            command: "load",
+            runID: "20251127T150000Z-4f2a9c",
+            startedAt: Self.start,
+            finishedAt: Self.start.addingTimeInterval(1),
+            outcome: .succeeded,
+            exitCode: 0,
+            streams: [RunSummary.Stream(company: "A", table: "ApInvoice", stage: .load, rows: 5, segments: 1)]
+        )
+        #expect(summary.oneLine.contains(": 1 stream, 5 rows, 1 segment, "))
     }
 
     /// A failed run's line ends with the first line of its error.
@@ -61,7 +76,8 @@ struct SummaryTests {
         #expect(line.contains("\"elapsed_seconds\":12.4"))
         #expect(
             line.contains(
-                "\"totals\":{\"errors\":0,\"quarantined_rows\":0,\"retries\":2,\"rows\":12345,\"segments\":4}"
+                "\"totals\":{\"errors\":0,\"quarantined_rows\":0,\"retries\":2,\"rows\":12345,\"segments\":4,"
+                    + "\"tombstones\":7}"
             )
         )
         let decoded = try RunSummary.decode(jsonLine: line)
@@ -84,6 +100,7 @@ struct SummaryTests {
         #expect(first.contains("# TYPE syspro_bq_rows_total counter"))
         #expect(first.contains("syspro_bq_rows_total{table=\"ApInvoice\",company=\"A\",stage=\"extract\"} 12000"))
         #expect(first.contains("syspro_bq_lag_seconds{table=\"ApInvoice\",company=\"B\",stage=\"extract\"} 61.500"))
+        #expect(first.contains("syspro_bq_tombstones_total{table=\"ApInvoice\",company=\"A\",stage=\"extract\"} 7"))
         #expect(first.contains("syspro_bq_last_success_timestamp_seconds{stage=\"extract\"} 1764255612.400"))
         var failedLoad = Self.summary
         failedLoad.command = "load"

@@ -74,6 +74,18 @@ public final class ENetSource: SourceReader {
         return "e.net \(version): logon to company \(company) succeeded"
     }
 
+    /// When an e.net error names one of `entry`'s columns (`Column 'X' not found…`): how to leave it out. COMFND
+    /// cannot list a table's columns, so a SYSPRO version without a catalog column needs to be told.
+    static func missingColumnRemedy(_ message: String, entry: CatalogEntry) -> String? {
+        guard let column = entry.columns.first(where: { message.contains("'\($0.name)'") })?.name else { return nil }
+        if entry.keyColumns.contains(column) || column == entry.businessDateColumn {
+            return "\(column) is essential to \(entry.table) (a key or its business date): check the SYSPRO version, "
+                + "or declare the table yourself with keys and columns in [tables.\(entry.table)]"
+        }
+        return "if this SYSPRO lacks \(column), add exclude_columns = [\"\(column)\"] to [tables.\(entry.table)] "
+            + "(list every missing column; e.net cannot discover them)"
+    }
+
     public func read(_ query: ExtractQuery, onPage: ([SourceRow], PageInfo) throws -> Void) throws -> ReadSummary {
         var entry = query.entry
         if entry.rowVersionColumn != nil { entry = entry.withoutRowVersion() }
@@ -118,12 +130,18 @@ public final class ENetSource: SourceReader {
                     cursor: cursor,
                     returnRows: returnRows
                 )
-                let body = try session.query(
-                    businessObject: Self.businessObject,
-                    xmlIn: xmlIn,
-                    summary: &summary,
-                    retries: &pageRetries
-                )
+                let body: [UInt8]
+                do {
+                    body = try session.query(
+                        businessObject: Self.businessObject,
+                        xmlIn: xmlIn,
+                        summary: &summary,
+                        retries: &pageRetries
+                    )
+                } catch var error as SysproBQError {
+                    error.remedy = error.remedy ?? Self.missingColumnRemedy(error.message, entry: entry)
+                    throw error
+                }
                 let root = try XMLTree.parse(body, what: "e.net COMFND answer for \(table)")
                 var page = Page(previous: cursor)
                 let counts = try ComfndResult.readRows(root, entry: entry, raw: &raw) { raw in

@@ -1,4 +1,5 @@
 public import Common
+public import Foundation
 
 /// Where and how to reach a SYSPRO OData service (syspro.md §1).
 ///
@@ -65,6 +66,9 @@ public struct ODataConfiguration: Sendable, Hashable {
     /// serialises SYSPRO's local dates in, so that `InvoiceDate ge 2024-01-01T00:00:00+02:00` means the local
     /// business date. A look-back window also covers a wrong offset.
     public var dateLiteralOffset: String
+    /// The companies' time zone. When set, each filter date's offset is the zone's offset at that date's local
+    /// midnight (daylight saving changes it through the year), and ``dateLiteralOffset`` is not used.
+    public var timeZone: TimeZone?
     /// Ask for decimals as JSON strings (`IEEE754Compatible=true`); both forms are accepted either way.
     public var ieee754Compatible: Bool
     /// Concurrent requests to one server, across every source in the process (syspro.md §4: ≤ 2).
@@ -90,6 +94,7 @@ public struct ODataConfiguration: Sendable, Hashable {
         useMetadata: Bool = true,
         dateLiteralKind: ODataDateLiteralKind = .dateTimeOffset,
         dateLiteralOffset: String = "Z",
+        timeZone: TimeZone? = nil,
         ieee754Compatible: Bool = false,
         maximumConcurrentRequests: Int = 2,
         retryPolicy: RetryPolicy = RetryPolicy()
@@ -109,6 +114,7 @@ public struct ODataConfiguration: Sendable, Hashable {
         self.useMetadata = useMetadata
         self.dateLiteralKind = dateLiteralKind
         self.dateLiteralOffset = dateLiteralOffset
+        self.timeZone = timeZone
         self.ieee754Compatible = ieee754Compatible
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.retryPolicy = retryPolicy
@@ -136,5 +142,28 @@ public struct ODataConfiguration: Sendable, Hashable {
         guard dateLiteralOffset == "Z" || ODataLiteral.isOffset(dateLiteralOffset) else {
             throw fail("dateLiteralOffset must be Z or ±hh:mm")
         }
+    }
+}
+
+extension ODataConfiguration {
+    /// The offset a `DateTimeOffset` literal for local midnight of `day` (`YYYY-MM-DD`) carries: `Z` or `±hh:mm`.
+    public func dateLiteralOffset(forDay day: String) -> String {
+        guard let timeZone else { return dateLiteralOffset }
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard parts.count == 3,
+            let midnight = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        else { return dateLiteralOffset }
+        return Self.offsetLiteral(seconds: timeZone.secondsFromGMT(for: midnight))
+    }
+
+    /// `Z` for 0, else `±hh:mm`.
+    public static func offsetLiteral(seconds: Int) -> String {
+        if seconds == 0 { return "Z" }
+        let minutes = abs(seconds) / 60
+        let hours = minutes / 60
+        let rest = minutes % 60
+        return (seconds < 0 ? "-" : "+") + (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 }

@@ -141,7 +141,7 @@ public struct ODataEntityPlan: Sendable, Hashable {
                     .configuration,
                     "OData: entity \(entry.table) has no column \(names)",
                     remedy: "correct the names (case matters) or override the entry's keyColumns/businessDateColumn in "
-                        + "the catalog configuration; other missing columns can be dropped with removedColumns",
+                        + "the catalog configuration; other missing columns are dropped (or list them in exclude_columns)",
                     disposition: .terminal
                 )
             }

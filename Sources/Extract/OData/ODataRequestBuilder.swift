@@ -94,18 +94,19 @@ struct ODataRequestBuilder: Sendable {
         case .businessDate(let from, let through):
             let column = businessDateColumn(plan)
             let kind = plan.dateLiterals[column] ?? configuration.dateLiteralKind
-            let offset = configuration.dateLiteralOffset
             var parts: [String] = []
             if let cursor, let sent = cursor.dateAsSent {
                 let date = ODataLiteral.dateAsSent(sent, kind: kind)
                 let keys = keyset(plan: plan, values: cursor.keys)
                 parts.append("(\(column) gt \(date) or (\(column) eq \(date) and (\(keys))))")
             } else {
+                let offset = configuration.dateLiteralOffset(forDay: from)
                 parts.append("\(column) ge \(ODataLiteral.date(from, kind: kind, offset: offset))")
             }
             if let through {
                 // `lt` the next day: a DateTimeOffset at any time of `through` is still inside.
                 let next = DateText.nextDay(through) ?? through
+                let offset = configuration.dateLiteralOffset(forDay: next)
                 parts.append("\(column) lt \(ODataLiteral.date(next, kind: kind, offset: offset))")
             }
             return parts.joined(separator: " and ")

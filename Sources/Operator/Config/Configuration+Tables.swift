@@ -36,6 +36,13 @@ extension Configuration {
         table.loadMode = reader.choice("load_mode", as: LoadMode.self)
         table.keys = reader.stringArray("keys")
         table.columns = readColumns(reader)
+        table.excludeColumns = reader.stringArray("exclude_columns")
+        if let bad = table.excludeColumns?.first(where: { !isIdentifier($0) }) {
+            reader.report("exclude_columns", "holds \"\(bad)\", which is not a column name (letters, digits, '_')")
+        }
+        if table.excludeColumns != nil, table.columns != nil {
+            reader.report("exclude_columns", "cannot be combined with columns: leave the column out of columns instead")
+        }
         checkCustomTable(table, reader)
         return table
     }

@@ -169,6 +169,8 @@ public struct Configuration: Sendable {
         public var keys: [String]?
         /// Columns of a table the catalog lacks, in order.
         public var columns: [ColumnDeclaration]?
+        /// Catalog columns this SYSPRO lacks (an older version): not read, not staged.
+        public var excludeColumns: [String]?
 
         public init(name: String) { self.name = name }
     }

@@ -32,7 +32,7 @@ enum ConfigurationSchema {
     static let tableKeys = [
         "enabled", "strategy", "business_date_column", "look_back_days", "sweep_every_runs", "partitioning",
         "clustering",
-        "schedule_hint", "load_mode", "keys", "columns",
+        "schedule_hint", "load_mode", "keys", "columns", "exclude_columns",
     ]
 
     /// Every section name a file may use, for suggestions (`tables` stands for `tables.<Name>`).

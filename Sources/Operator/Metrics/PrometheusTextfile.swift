@@ -19,11 +19,17 @@ public enum PrometheusTextfile {
     /// Every family written, in file order.
     static let families: [Family] = [
         Family(name: "syspro_bq_rows_total", type: "counter", help: "Rows staged (extract) or acknowledged (load)."),
+        Family(name: "syspro_bq_tombstones_total", type: "counter", help: "Tombstones (deleted rows) staged."),
         Family(name: "syspro_bq_segments_total", type: "counter", help: "Segments sealed (extract) or loaded (load)."),
         Family(name: "syspro_bq_retries_total", type: "counter", help: "Requests retried after a transient failure."),
         Family(name: "syspro_bq_errors_total", type: "counter", help: "Stream failures."),
         Family(name: "syspro_bq_quarantined_rows_total", type: "counter", help: "Rows rejected and quarantined."),
-        Family(name: "syspro_bq_lag_seconds", type: "gauge", help: "Age of the newest change staged or loaded."),
+        Family(
+            name: "syspro_bq_lag_seconds",
+            type: "gauge",
+            help:
+                "extract: seconds since the last successful extract; load: age of the oldest row pending for BigQuery."
+        ),
         Family(
             name: "syspro_bq_last_success_timestamp_seconds",
             type: "gauge",
@@ -40,6 +46,9 @@ public enum PrometheusTextfile {
         for stream in summary.streams {
             let labels = [("table", stream.table), ("company", stream.company), ("stage", stream.stage.rawValue)]
             add("syspro_bq_rows_total", labels, Double(stream.rows), to: &samples)
+            if let tombstones = stream.tombstones {
+                add("syspro_bq_tombstones_total", labels, Double(tombstones), to: &samples)
+            }
             add("syspro_bq_segments_total", labels, Double(stream.segments), to: &samples)
             add("syspro_bq_retries_total", labels, Double(stream.retries), to: &samples)
             add("syspro_bq_errors_total", labels, Double(stream.errors), to: &samples)

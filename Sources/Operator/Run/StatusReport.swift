@@ -33,41 +33,102 @@ public struct StatusReport: Codable, Sendable, Hashable {
         }
     }
 
-    /// One stream as the pipeline reports it.
+    /// A stream's last failure (extract or load), from the run-state files (docs/staging-format.md §1.3).
+    public struct StreamError: Codable, Sendable, Hashable {
+        /// `extract` or `load`.
+        public var stage: String
+        /// RFC 3339 UTC.
+        public var at: String
+        public var runID: String
+        /// A `SysproBQError.Code` raw value (`credentials`, `transport`, `remote`, …).
+        public var code: String
+        public var message: String
+
+        public init(stage: String, at: String, runID: String, code: String, message: String) {
+            self.stage = stage
+            self.at = at
+            self.runID = runID
+            self.code = code
+            self.message = message
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case stage, at, code, message
+            case runID = "run_id"
+        }
+    }
+
+    /// One stream (company, table) as the staging log, its load journal and the run-state files describe it.
+    ///
+    /// Every key is always present in the JSON (`null` when unknown), so a scheduler can rely on the shape;
+    /// docs/operations.md ("status") defines each field.
     public struct Stream: Codable, Sendable, Hashable {
         public var company: String
         public var table: String
         /// The change cursor (rowversion, business date) as text.
         public var watermark: String?
         public var lastSealedSegment: Int?
-        public var unloadedSegments: Int?
+        /// When the last successful extract of the stream finished (RFC 3339 UTC).
         public var lastExtractAt: String?
+        public var lastExtractRunID: String?
+        /// Rows (tombstones included) that extract staged.
+        public var lastExtractRows: Int?
+        public var lastExtractTombstones: Int?
+        /// The newest load-journal record of the stream (an acknowledgement or a loaded segment).
         public var lastLoadAt: String?
+        /// Sealed segments not fully accounted for in the load journal.
+        public var segmentsPending: Int
+        /// Rows of those segments neither acknowledged by BigQuery nor quarantined.
+        public var rowsPending: Int64
+        /// `_extracted_at` of the oldest pending row.
+        public var oldestPendingExtractedAt: String?
+        /// Now minus `oldestPendingExtractedAt`; 0 when nothing is pending.
+        public var loadLagSeconds: Double?
+        /// Now minus `lastExtractAt`; nil before the first successful extract.
+        public var extractAgeSeconds: Double?
+        /// The most recent failure of the stream (extract or load), if it has not succeeded on that side since.
+        public var lastError: StreamError?
 
-        public init(
-            company: String,
-            table: String,
-            watermark: String? = nil,
-            lastSealedSegment: Int? = nil,
-            unloadedSegments: Int? = nil,
-            lastExtractAt: String? = nil,
-            lastLoadAt: String? = nil
-        ) {
+        public init(company: String, table: String) {
             self.company = company
             self.table = table
-            self.watermark = watermark
-            self.lastSealedSegment = lastSealedSegment
-            self.unloadedSegments = unloadedSegments
-            self.lastExtractAt = lastExtractAt
-            self.lastLoadAt = lastLoadAt
+            segmentsPending = 0
+            rowsPending = 0
         }
 
         enum CodingKeys: String, CodingKey {
             case company, table, watermark
             case lastSealedSegment = "last_sealed_segment"
-            case unloadedSegments = "unloaded_segments"
             case lastExtractAt = "last_extract_at"
+            case lastExtractRunID = "last_extract_run_id"
+            case lastExtractRows = "last_extract_rows"
+            case lastExtractTombstones = "last_extract_tombstones"
             case lastLoadAt = "last_load_at"
+            case segmentsPending = "segments_pending"
+            case rowsPending = "rows_pending"
+            case oldestPendingExtractedAt = "oldest_pending_extracted_at"
+            case loadLagSeconds = "load_lag_seconds"
+            case extractAgeSeconds = "extract_age_seconds"
+            case lastError = "last_error"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(company, forKey: .company)
+            try container.encode(table, forKey: .table)
+            try container.encode(watermark, forKey: .watermark)
+            try container.encode(lastSealedSegment, forKey: .lastSealedSegment)
+            try container.encode(lastExtractAt, forKey: .lastExtractAt)
+            try container.encode(lastExtractRunID, forKey: .lastExtractRunID)
+            try container.encode(lastExtractRows, forKey: .lastExtractRows)
+            try container.encode(lastExtractTombstones, forKey: .lastExtractTombstones)
+            try container.encode(lastLoadAt, forKey: .lastLoadAt)
+            try container.encode(segmentsPending, forKey: .segmentsPending)
+            try container.encode(rowsPending, forKey: .rowsPending)
+            try container.encode(oldestPendingExtractedAt, forKey: .oldestPendingExtractedAt)
+            try container.encode(loadLagSeconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .loadLagSeconds)
+            try container.encode(extractAgeSeconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .extractAgeSeconds)
+            try container.encode(lastError, forKey: .lastError)
         }
     }
 
@@ -190,17 +251,39 @@ public struct StatusReport: Codable, Sendable, Hashable {
         )
         if let streams {
             lines.append("streams")
-            for stream in streams {
-                var line = "  \(stream.table)/\(stream.company)"
-                if let watermark = stream.watermark { line += "  watermark \(watermark)" }
-                if let segment = stream.lastSealedSegment { line += "  last segment \(segment)" }
-                if let unloaded = stream.unloadedSegments { line += "  unloaded \(unloaded)" }
-                if let loaded = stream.lastLoadAt { line += "  loaded \(loaded)" }
-                lines.append(line)
-            }
+            for stream in streams { lines += Self.text(stream) }
         } else if let streamsProblem {
             lines.append("streams        not available: \(streamsProblem)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A stream as two or three lines of text.
+    static func text(_ stream: Stream) -> [String] {
+        var lines = ["  \(stream.table)/\(stream.company)  watermark \(stream.watermark ?? "(none)")"]
+        var extract = "    extract  "
+        if let at = stream.lastExtractAt {
+            extract += "last \(at)"
+            if let age = stream.extractAgeSeconds { extract += " (\(RunSummary.duration(age)) ago)" }
+            if let run = stream.lastExtractRunID { extract += ", run \(run)" }
+            if let rows = stream.lastExtractRows {
+                extract += ", \(RunSummary.count(rows, "row"))"
+                if let tombstones = stream.lastExtractTombstones {
+                    extract += " (\(RunSummary.count(tombstones, "tombstone")))"
+                }
+            }
+        } else {
+            extract += "never succeeded"
+        }
+        lines.append(extract)
+        var load = "    load     last \(stream.lastLoadAt ?? "never")"
+        load += "; pending \(RunSummary.count(stream.segmentsPending, "segment")), "
+        load += RunSummary.count(Int(stream.rowsPending), "row")
+        if let lag = stream.loadLagSeconds, stream.rowsPending > 0 { load += ", lag \(RunSummary.duration(lag))" }
+        lines.append(load)
+        if let error = stream.lastError {
+            lines.append("    last error  \(error.stage) \(error.at) [\(error.code)] \(error.message)")
+        }
+        return lines
     }
 }

@@ -55,6 +55,16 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     public static func < (left: BusinessDate, right: BusinessDate) -> Bool {
         (left.year, left.month, left.day) < (right.year, right.month, right.day)
     }
@@ -73,6 +83,21 @@ public struct BusinessDateRange: Sendable, Hashable, Codable, CustomStringConver
     }
 
     public func contains(_ date: BusinessDate) -> Bool { from <= date && date <= to }
+
+    /// The rows a read of this window will have in all, for a backfill's ETA: `rowsSoFar` rows were read, in
+    /// business-date order, from `first` (the date the first page reached) through `reached`; rows are assumed
+    /// to spread evenly over the days up to the window's end or `today`, whichever is earlier (no business
+    /// dates lie in the future).
+    ///
+    /// - Returns: `nil` when `reached` is not a date in the window or nothing was read yet.
+    public func expectedRows(rowsSoFar: Int, first: String?, reached: String?, today: BusinessDate? = nil) -> Int? {
+        guard rowsSoFar > 0, let reached = reached.flatMap(BusinessDate.init), contains(reached) else { return nil }
+        let start = first.flatMap(BusinessDate.init).map { Swift.min(Swift.max($0, from), reached) } ?? from
+        let end = Swift.max(Swift.min(to, today ?? to), reached)
+        let done = Double(reached.dayNumber - start.dayNumber + 1)
+        let total = Double(end.dayNumber - start.dayNumber + 1)
+        return Swift.max(rowsSoFar, Int((Double(rowsSoFar) * total / done).rounded()))
+    }
 
     public var description: String { "\(from)..\(to)" }
 }

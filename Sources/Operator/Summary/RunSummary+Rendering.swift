@@ -2,7 +2,8 @@ public import Foundation
 
 extension RunSummary {
     /// The summary as one line for people, e.g.
-    /// `syspro-bq extract succeeded in 12.4s: 3 streams, 12,345 rows, 5 segments, 0 retries, 0 errors (run …)`.
+    /// `syspro-bq extract succeeded in 12.4s: 3 streams, 12,345 rows (12 tombstones), 5 segments, 0 retries,
+    /// 0 errors (run …)`. The tombstone count is shown when an extract stream took part.
     public var oneLine: String {
         let totals = totals
         let outcomeText: String
@@ -14,8 +15,12 @@ extension RunSummary {
         case .interrupted: outcomeText = "was interrupted"
         }
         var line = "syspro-bq \(command) \(outcomeText) in \(Self.duration(elapsedSeconds)): "
+        var rows = Self.count(totals.rows, "row")
+        if streams.contains(where: { $0.tombstones != nil }) {
+            rows += " (\(Self.count(totals.tombstones, "tombstone")))"
+        }
         line += [
-            Self.count(streams.count, "stream"), Self.count(totals.rows, "row"), Self.count(totals.segments, "segment"),
+            Self.count(streams.count, "stream"), rows, Self.count(totals.segments, "segment"),
             Self.count(totals.retries, "retry", plural: "retries"), Self.count(totals.errors, "error"),
         ]
         .joined(separator: ", ")

@@ -28,8 +28,11 @@ public struct RunSummary: Codable, Sendable, Hashable {
         public var company: String
         public var table: String
         public var stage: Stage
-        /// Rows staged (extract) or acknowledged by BigQuery (load).
+        /// Rows staged (extract, tombstones included) or acknowledged by BigQuery (load).
         public var rows: Int
+        /// Of `rows`, the tombstones (rows SYSPRO deleted) an extract staged; `nil` for load, which sends
+        /// tombstones like any other row and does not count them apart.
+        public var tombstones: Int?
         /// Segments sealed (extract) or fully loaded (load).
         public var segments: Int
         /// SYSPRO pages read (extract) or BigQuery requests sent (load).
@@ -39,16 +42,21 @@ public struct RunSummary: Codable, Sendable, Hashable {
         /// Rows BigQuery rejected and that were quarantined with their reason.
         public var quarantinedRows: Int
         public var elapsedSeconds: Double
-        /// Seconds between now and the newest change seen (extract) or loaded (load), when known.
+        /// At the end of the run: for extract, seconds since this stream's last successful extract (0 right after
+        /// one); for load, seconds since the oldest row still pending for BigQuery was extracted (0 when nothing
+        /// is pending). docs/operations.md ("Lag") defines both.
         public var lagSeconds: Double?
         /// The stream's failure, already free of secrets, when it failed.
         public var error: String?
+        /// The failure's `SysproBQError.Code` (`credentials`, `transport`, …), when it failed.
+        public var errorCode: String?
 
         public init(
             company: String,
             table: String,
             stage: Stage,
             rows: Int = 0,
+            tombstones: Int? = nil,
             segments: Int = 0,
             pages: Int = 0,
             retries: Int = 0,
@@ -56,12 +64,14 @@ public struct RunSummary: Codable, Sendable, Hashable {
             quarantinedRows: Int = 0,
             elapsedSeconds: Double = 0,
             lagSeconds: Double? = nil,
-            error: String? = nil
+            error: String? = nil,
+            errorCode: String? = nil
         ) {
             self.company = company
             self.table = table
             self.stage = stage
             self.rows = rows
+            self.tombstones = tombstones
             self.segments = segments
             self.pages = pages
             self.retries = retries
@@ -70,14 +80,16 @@ public struct RunSummary: Codable, Sendable, Hashable {
             self.elapsedSeconds = elapsedSeconds
             self.lagSeconds = lagSeconds
             self.error = error
+            self.errorCode = errorCode
         }
 
         enum CodingKeys: String, CodingKey {
-            case company, table, stage, rows, segments, pages, retries, errors
+            case company, table, stage, rows, tombstones, segments, pages, retries, errors
             case quarantinedRows = "quarantined_rows"
             case elapsedSeconds = "elapsed_seconds"
             case lagSeconds = "lag_seconds"
             case error
+            case errorCode = "error_code"
         }
     }
 
@@ -135,6 +147,7 @@ public struct RunSummary: Codable, Sendable, Hashable {
         var totals = Totals()
         for stream in streams {
             totals.rows += stream.rows
+            totals.tombstones += stream.tombstones ?? 0
             totals.segments += stream.segments
             totals.retries += stream.retries
             totals.errors += stream.errors
@@ -146,13 +159,15 @@ public struct RunSummary: Codable, Sendable, Hashable {
     /// Sums over all streams, included in the JSON for schedulers that only want totals.
     public struct Totals: Codable, Sendable, Hashable {
         public var rows = 0
+        /// Tombstones staged (extract streams only); included in `rows`.
+        public var tombstones = 0
         public var segments = 0
         public var retries = 0
         public var errors = 0
         public var quarantinedRows = 0
 
         enum CodingKeys: String, CodingKey {
-            case rows, segments, retries, errors
+            case rows, tombstones, segments, retries, errors
             case quarantinedRows = "quarantined_rows"
         }
     }

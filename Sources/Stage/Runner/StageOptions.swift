@@ -51,6 +51,9 @@ public struct StageResult: Sendable, Hashable, Codable {
     public var faults: [String: Int] = [:]
     public var cursorBefore: String?
     public var cursorAfter: String?
+    /// The highest cursor value (rowversion or business date) read so far; updated before each `onPage`, so
+    /// the CLI can tell how far through a backfill's date window the read is.
+    public var highestCursorRead: String?
     public var elapsedSeconds: Double = 0
     /// Set when the run stopped early because it was asked to (SIGTERM/SIGINT); sealed data is intact.
     public var interrupted: Bool = false

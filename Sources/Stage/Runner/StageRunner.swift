@@ -231,6 +231,7 @@ public final class StageRunner {
                     {
                         try seal()
                     }
+                    result.highestCursorRead = cursorSeen
                     self.onPage(result)
                     if self.isCancelled() {
                         throw StageInterruption()

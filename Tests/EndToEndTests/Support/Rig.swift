@@ -1,4 +1,5 @@
 import Common
+import Extract
 import Foundation
 
 #if canImport(Glibc)
@@ -37,6 +38,10 @@ final class Rig {
         var bigQuerySettings: [String] = []
         /// Extra `key = value` lines for [syspro].
         var sysproSettings: [String] = []
+        /// Read SYSPRO through e.net business objects instead of OData (`source = "enet"`).
+        var enet = false
+        /// Extra syspro-sim flags (e.net quirks, session expiry).
+        var simulatorArguments: [String] = []
     }
 
     static let project = "test-project"
@@ -84,12 +89,13 @@ final class Rig {
 
     private func start() throws {
         if options.bigQuery == .emulator { _ = try Paths.venvPython() }
-        let simulatorArguments = [
-            "--port", "0", "--port-file", run.appendingPathComponent("sim.port").path, "--seed", "\(options.seed)",
-            "--scale", "\(options.scale)", "--companies", options.companies.joined(separator: ","),
-            "--operator", Self.operatorCode, "--password", options.sysproPassword,
-            "--fault-rate", "\(options.simulatorFaultRate)", "--hang-seconds", "1", "--log-level", "warning",
-        ]
+        let simulatorArguments =
+            [
+                "--port", "0", "--port-file", run.appendingPathComponent("sim.port").path, "--seed", "\(options.seed)",
+                "--scale", "\(options.scale)", "--companies", options.companies.joined(separator: ","),
+                "--operator", Self.operatorCode, "--password", options.sysproPassword,
+                "--fault-rate", "\(options.simulatorFaultRate)", "--hang-seconds", "1", "--log-level", "warning",
+            ] + options.simulatorArguments
         let sim = try ChildProcess(
             try Paths.binary("syspro-sim"),
             simulatorArguments,
@@ -145,8 +151,41 @@ final class Rig {
         try FileManager.default.removeItem(at: keys)
     }
 
+    /// For e.net: `exclude_columns` of every catalog table the simulator models with fewer columns (read from its
+    /// OData `$metadata`), merged into `extra`'s `[tables.X]` sections. A real site that lacks columns does the same:
+    /// COMFND cannot list a table's columns.
+    private func excludingColumnsTheSimulatorLacks(_ extra: String) throws -> String {
+        let client = try CurlHTTPClient()
+        var request = HTTPRequest(
+            method: .get,
+            url: "http://127.0.0.1:\(simulatorPort)/SYSPRO8Odata/SYSPROOData/\(options.companies[0])/$metadata",
+            totalTimeout: 60
+        )
+        request.basicAuth = BasicCredentials(user: Self.operatorCode, password: options.sysproPassword)
+        let response = try client.perform(request, maxBodyBytes: 1 << 26)
+        guard response.status == 200 else { throw HarnessError("$metadata → \(response.status)") }
+        let metadata = try ODataMetadata.parse(response.body)
+        var text = extra
+        for entry in Catalog.builtIn.entries.values.sorted(by: { $0.table < $1.table }) {
+            guard let type = metadata.entityType(forSet: entry.table) else { continue }
+            let missing = entry.columns.map(\.name).filter { type.property($0) == nil }
+            guard !missing.isEmpty else { continue }
+            let line = "exclude_columns = [" + missing.map { "\"\($0)\"" }.joined(separator: ", ") + "]\n"
+            let header = "[tables.\(entry.table)]\n"
+            if text.contains(header) {
+                text = text.replacingOccurrences(of: header, with: header + line)
+            } else {
+                text += "\n" + header + line
+            }
+        }
+        return text
+    }
+
     private func writeConfiguration(apiURL: String) throws {
         let companies = options.companies.map { "\"\($0)\"" }.joined(separator: ", ")
+        let extra =
+            options.enet
+            ? try excludingColumnsTheSimulatorLacks(options.extraConfiguration) : options.extraConfiguration
         let text = """
             # Written by the end-to-end tests (Tests/EndToEndTests/Support/Rig.swift).
             [syspro]
@@ -155,6 +194,7 @@ final class Rig {
             operator = "\(Self.operatorCode)"
             time_zone = "Africa/Johannesburg"
             timeout_seconds = 10
+            \(options.enet ? "source = \"enet\"\nenet_url = \"http://127.0.0.1:\(simulatorPort)/SYSPROWCFService/Rest\"" : "")
             \(options.sysproSettings.joined(separator: "\n"))
 
             [bigquery]
@@ -173,7 +213,7 @@ final class Rig {
             key_file = "syspro-bq.key"
             credentials_file = "credentials.enc.json"
 
-            \(options.extraConfiguration)
+            \(extra)
 
             """
         try Data(text.utf8).write(to: configPath)
@@ -303,7 +343,9 @@ final class Rig {
             let keys = SimulatorTables.keyColumns[table]!
             let raw = options.bigQuery == .fake ? try fakeRows(table) : []
             for company in options.companies {
-                let truth = CurrentState(truth: try truth(company, table), keyColumns: keys)
+                var truthRows = try truth(company, table)
+                if options.enet { truthRows = truthRows.map { ENetView.asCarried($0, table: table) } }
+                let truth = CurrentState(truth: truthRows, keyColumns: keys)
                 let landed =
                     options.bigQuery == .fake
                     ? try CurrentState(raw: raw, company: company, keyColumns: keys)
@@ -347,6 +389,42 @@ final class Rig {
     /// The base64 lines of the PEM inside a key file's JSON (`\n`-escaped).
     static func pemBodyLines(_ json: String) -> [String] {
         json.components(separatedBy: "\\n").filter { $0.count >= 40 && !$0.contains("-----") && !$0.contains("\"") }
+    }
+}
+
+/// What SYSPRO's e.net interface can carry of a row (docs/architecture.md, "e.net limits"): its XML is
+/// Windows-1252, so a character outside cp1252 arrives as `?` (one per Unicode scalar, as SYSPRO's own encoder
+/// does), and a NULL string column is an empty element, indistinguishable from an empty string.
+enum ENetView {
+    /// Unicode scalars with a Windows-1252 byte outside ASCII and Latin-1 (the 0x80–0x9F block).
+    static let cp1252Specials: Set<UInt32> = [
+        0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017D,
+        0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x017E, 0x0178,
+    ]
+
+    static func asCarried(_ row: Row, table: String) -> Row {
+        guard let entry = try? Catalog.builtIn.entry(for: table) else { return row }
+        var copy = row
+        for column in entry.columns {
+            switch (row[column.name], column.sqlType) {
+            case (.string(let text)?, _):
+                copy[column.name] = .string(cp1252(text))
+            case (.null?, .char), (.null?, .varchar):
+                copy[column.name] = .string("")
+            default:
+                break
+            }
+        }
+        return copy
+    }
+
+    static func cp1252(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            out.append(v < 0x80 || (0xA0...0xFF).contains(v) || cp1252Specials.contains(v) ? scalar : "?")
+        }
+        return String(out)
     }
 }
 
