@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(name: "OperatorTests", dependencies: ["Operator", "Common", "CZlib", "CCurl", "CCrypto", log]),
         // Runs the built syspro-bq binary; help snapshots are read from Snapshots/ by path, not as resources.
-        .testTarget(name: "CLITests", dependencies: ["Common"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["Common", "Extract"], exclude: ["Snapshots"]),
         // Runs the built binaries (syspro-sim, syspro-bq, fake-bigquery) and bqemulator end to end, on 127.0.0.1.
         .testTarget(name: "EndToEndTests", dependencies: ["Common", "Extract"]),
         // Security properties as tests (file modes, TLS verification, insecure endpoints) and the fuzz corpus replay.

@@ -7,6 +7,8 @@ extension FakeBigQuery {
     /// - `GET /_fake/stats`: counters (requests by endpoint, faults, tokens, dedup hits, 413s, rows per table).
     /// - `POST /_fake/faults?rate=R&kinds=K,…[&seed=S]`: changes fault injection at run time.
     /// - `POST /_fake/expire-tokens`: every token issued so far expires now.
+    /// - `POST /_fake/auth?revoked=true|false&clock_offset=S`: refuse every grant as for a deleted key, or judge
+    ///   grants' `iat`/`exp` by a clock S seconds off (the clock-skew `invalid_grant`).
     func handleControl(_ request: FakeRequest, segments: [String]) -> FakeResponse {
         switch (request.method, segments.first, segments.count) {
         case ("GET", "rows", 3):
@@ -23,9 +25,34 @@ extension FakeBigQuery {
         case ("POST", "expire-tokens", 1):
             let expired = expireAllTokens()
             return .json(200, .object([("expired", .number(String(expired)))]))
+        case ("POST", "auth", 1):
+            return setAuth(request)
         default:
             return GoogleError.notFound("URL \(request.method) \(request.path)").response
         }
+    }
+
+    private func setAuth(_ request: FakeRequest) -> FakeResponse {
+        var revoked: Bool?
+        if let text = request.queryValue("revoked") {
+            guard text == "true" || text == "false" else {
+                return GoogleError.invalid("revoked must be true or false, not \(text)").response
+            }
+            revoked = text == "true"
+        }
+        var offset: Double?
+        if let text = request.queryValue("clock_offset") {
+            guard let value = Double(text), value.isFinite else {
+                return GoogleError.invalid("clock_offset must be a number of seconds, not \(text)").response
+            }
+            offset = value
+        }
+        let now = state.withLock { state -> (Bool, Double) in
+            if let revoked { state.keyRevoked = revoked }
+            if let offset { state.authClockOffset = offset }
+            return (state.keyRevoked, state.authClockOffset)
+        }
+        return .json(200, .object([("revoked", .bool(now.0)), ("clock_offset", .number(String(now.1)))]))
     }
 
     private func setFaults(_ request: FakeRequest) -> FakeResponse {

@@ -106,6 +106,16 @@ struct CredsCommand: ParsableCommand {
             } catch {
                 throw error.adding(context: keyFile)
             }
+            // A damaged PEM body passes the shape checks above; refuse it now, not at the first load.
+            guard (try? RS256Signer(pemPrivateKey: key.privateKey.stringValue)) != nil else {
+                throw SysproBQError(
+                    .usage,
+                    "\(keyFile): not a Google service-account key: \"private_key\" is not a readable RSA private key",
+                    remedy: "the file is damaged or was edited: download a new JSON key for the service account "
+                        + "(IAM → Service accounts → Keys → Add key → JSON)",
+                    disposition: .terminal
+                )
+            }
             try store.set(.serviceAccount, to: Secret(bytes: bytes))
             print("Stored \(CredentialName.serviceAccount) (\(key.clientEmail)) in \(store.path).")
             print("The downloaded \(keyFile) is no longer needed by syspro-bq; delete it or keep it offline.")

@@ -49,6 +49,11 @@ struct VerifyCommand: ParsableCommand {
             print("verified \(result.segmentsChecked) segment(s): the checksum chain is intact")
         } else {
             print("verified \(result.segmentsChecked) segment(s): \(result.problems.count) problem(s) found")
+            print(
+                "  what to do: the files named above were altered, truncated, removed or reordered after they were "
+                    + "sealed; restore them from a backup or the archive (sealed files are never rewritten), then run "
+                    + "verify again; load refuses a damaged segment until then"
+            )
             throw ExitCode(ExitCodes.dataError)
         }
     }

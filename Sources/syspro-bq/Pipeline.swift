@@ -164,6 +164,16 @@ enum Pipeline {
 
     /// The staging log at the configured directory.
     static func openLog(_ configuration: Configuration, logger: Logger) throws(SysproBQError) -> StagingLog {
+        // StagingLog creates a missing root; only `init` may. A missing directory is an unmounted disk or a wrong
+        // path, and `verify` over an empty directory it just made would prove nothing while exiting 0.
+        guard FileSystem.isDirectory(configuration.staging.directory) else {
+            throw SysproBQError(
+                .fileSystem,
+                "staging directory \(configuration.staging.directory) does not exist",
+                remedy: "check that its disk is mounted and [staging] directory is right, or run `syspro-bq init`",
+                disposition: .needsHuman
+            )
+        }
         do {
             return try StagingLog(root: configuration.staging.directory, logger: logger)
         } catch {

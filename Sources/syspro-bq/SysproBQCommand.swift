@@ -28,6 +28,15 @@ struct SysproBQCommand: ParsableCommand {
     )
 
     static func main() {
+        #if DEBUG
+        // The CLI-level tests' disk-full and read-only faults (Tests/CLITests/BadInputCorpusTests.swift).
+        do {
+            try SystemCallFaults.injectFromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            TerminalWriter.standardError.writeLine("error: \(error)")
+            Foundation.exit(ExitCodes.usage)
+        }
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -13,6 +13,8 @@ final class Simulator: Sendable {
     let faults: FaultInjector
     let stats = SimulatorStats()
     let sessions: ENetSessions
+    /// Exact responses set by `POST /_sim/canned`, served instead of the real ones.
+    let canned = CannedResponses()
     private let databases: Mutex<[String: CompanyDatabase]>
     private let advanceCount = Atomic<UInt64>(0)
 

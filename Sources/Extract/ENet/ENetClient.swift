@@ -74,7 +74,12 @@ final class ENetClient {
         let body = try get(builder.logonURL(company: company), call: "Logon", summary: &summary, retries: &retries)
         switch ENetResponse.outcome(of: body, sessionWords: []) {
         case .error(let message), .sessionExpired(let message):
-            throw ENetError.logonRefused(message, operatorName: configuration.operatorName, company: company)
+            throw ENetError.logonRefused(
+                message,
+                operatorName: configuration.operatorName,
+                company: company,
+                server: configuration.baseURL
+            )
         case .notLicensed(let message):
             throw ENetError.notLicensed(message, businessObject: "e.net logon")
         case .success:

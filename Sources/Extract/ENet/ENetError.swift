@@ -79,10 +79,17 @@ enum ENetError {
         return output + rest
     }
 
-    static func logonRefused(_ message: String, operatorName: String, company: String) -> SysproBQError {
+    static func logonRefused(
+        _ message: String,
+        operatorName: String,
+        company: String,
+        server: String
+    )
+        -> SysproBQError
+    {
         SysproBQError(
             .credentials,
-            "e.net Logon refused operator '\(operatorName)' for company \(company): \(message)",
+            "e.net Logon at \(Redaction.url(server)) refused operator '\(operatorName)' for company \(company): \(message)",
             remedy: "check the operator name and password, the company id and company password, and that the "
                 + "operator is not locked or out of licence seats",
             disposition: .needsHuman
@@ -99,7 +106,13 @@ enum ENetError {
     }
 
     static func failed(_ message: String, call: String) -> SysproBQError {
-        SysproBQError(.remote, "e.net \(call) failed: \(message)", disposition: .terminal)
+        SysproBQError(
+            .remote,
+            "e.net \(call) failed: \(message)",
+            remedy: "SYSPRO refused the request with the error above (the same request fails the same way again): "
+                + "check the table and its columns against this SYSPRO version, or remove the table from the run",
+            disposition: .terminal
+        )
     }
 
     static func sessionLost(_ message: String, call: String) -> SysproBQError {

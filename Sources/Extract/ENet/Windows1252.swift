@@ -44,8 +44,9 @@ enum Windows1252 {
                             .protocolViolation,
                             "\(what): byte 0x\(String(byte, radix: 16, uppercase: true)) at offset \(offset) is not "
                                 + "defined in Windows-1252, the encoding the response declares",
-                            remedy: "the SYSPRO data holds bytes outside Windows-1252; set the e.net option "
-                                + "undefinedWindows1252Bytes to mapToC1 to keep them as C1 control characters (as Windows does)",
+                            remedy: "the SYSPRO data holds a byte outside Windows-1252 (nothing was staged from this "
+                                + "response): correct the record in SYSPRO, or read this table over OData, which sends "
+                                + "UTF-8",
                             disposition: .needsHuman
                         )
                     }

@@ -45,7 +45,7 @@ enum ODataError {
         case (403, _):
             error = SysproBQError(
                 .credentials,
-                "OData forbids operator '\(operatorName)' (HTTP 403) for company \(company)",
+                "OData forbids operator '\(operatorName)' (HTTP 403) for company \(company) at \(request)",
                 remedy: "enable the operator for OData access in SYSPRO Operator Maintenance (and for this company), "
                     + "then restart the OData service, which loads operators at start-up",
                 cause: cause,
@@ -64,8 +64,10 @@ enum ODataError {
         case (404, .entity(let table)):
             error = SysproBQError(
                 .configuration,
-                "OData has no table '\(table)' for company \(company) (HTTP 404)",
-                remedy: "check the table name (case matters) and the company id, or remove the table from the run",
+                "OData has no table '\(table)' for company \(company) (HTTP 404) at \(request)",
+                remedy: "check the table name (case matters) and the company id, or remove the table from the run; "
+                    + "if every table answers 404, odata_url is not the OData service root or OData is not installed "
+                    + "on this SYSPRO server",
                 cause: cause,
                 disposition: .terminal
             )

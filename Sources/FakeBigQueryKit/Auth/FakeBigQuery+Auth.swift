@@ -5,7 +5,11 @@ extension FakeBigQuery {
     func issueToken(_ request: FakeRequest) -> FakeResponse {
         let form = FormEncoding.parse(String(decoding: request.body, as: UTF8.self))
         let host = request.header("Host") ?? "127.0.0.1"
-        let decision = authority.decide(form: form, now: now, tokenURL: "http://\(host)/token")
+        let (revoked, offset) = state.withLock { ($0.keyRevoked, $0.authClockOffset) }
+        let decision =
+            revoked
+            ? .reject(error: "invalid_grant", description: "Invalid JWT Signature.")
+            : authority.decide(form: form, now: now + offset, tokenURL: "http://\(host)/token")
         switch decision {
         case .reject(let error, let description):
             state.withLock { $0.statistics.tokenRejections += 1 }

@@ -10,6 +10,10 @@ struct FakeState: Sendable {
     var recentInsertIds: [TableKey: [String: Double]] = [:]
     var statistics = FakeStatistics()
     var faults: FaultInjector
+    /// `POST /_fake/auth?revoked=true`: every grant is refused as Google refuses a deleted key's.
+    var keyRevoked = false
+    /// `POST /_fake/auth?clock_offset=S`: the token endpoint's clock runs S seconds off, as a skewed client sees it.
+    var authClockOffset = 0.0
     var random: SplitMix64
 
     init(faults: FaultInjector, seed: UInt64) {

@@ -122,7 +122,14 @@ public enum BigQueryErrorClassifier {
         let cause = SysproBQError.Cause.http(status: body.status, bodyExcerpt: body.excerpt)
         switch action {
         case .retry, .retryAfterLongWait, .refreshToken:
-            return SysproBQError(.remote, message, cause: cause, disposition: .retryable)
+            return SysproBQError(
+                .remote,
+                message,
+                remedy: "transient: nothing was lost and the next run resumes where this one stopped; if it persists, "
+                    + "check https://status.cloud.google.com and the project's quotas",
+                cause: cause,
+                disposition: .retryable
+            )
         case .needsHuman:
             return SysproBQError(
                 .credentials,

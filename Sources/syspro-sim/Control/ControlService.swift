@@ -7,6 +7,9 @@ import LocalServer
 ///   staged value format, ordered by key (`encoding=cp1252` shows strings as e.net delivers them).
 /// - `GET /_sim/stats` — requests per endpoint, faults per kind, e.net sessions, rows per table.
 /// - `POST /_sim/faults?rate=R&kinds=K,…` — change fault injection at run time.
+/// - `POST /_sim/canned?service=odata|enet&target=T&status=N&content_type=C` — serve the request body verbatim
+///   (with that status and type) for every request of that service naming table `T` (`$metadata`, `*` for all);
+///   `POST /_sim/canned?clear=1` removes every canned response.
 /// - `POST /_sim/reset` — regenerate every company from the seed.
 struct ControlService {
     let simulator: Simulator
@@ -63,12 +66,41 @@ struct ControlService {
                 text:
                     "{\"rate\":\(now.rate),\"kinds\":[\(now.kinds.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}"
             )
+        case ("POST", "canned"):
+            setCanned(request, writer)
         case ("POST", "reset"):
             simulator.reset()
             writer.respond(status: 200, headers: json, text: "{\"reset\":true}")
         default:
             writer.respond(status: 404, headers: json, text: "{\"error\":\"unknown control endpoint\"}")
         }
+    }
+
+    private func setCanned(_ request: ServerRequest, _ writer: ResponseWriter) {
+        let json = [("Content-Type", "application/json")]
+        if request.query("clear") != nil {
+            simulator.canned.clear()
+            writer.respond(status: 200, headers: json, text: "{\"canned\":\"cleared\"}")
+            return
+        }
+        guard let service = CannedResponses.Service(rawValue: request.query("service") ?? ""),
+            let target = request.query("target"), !target.isEmpty,
+            let status = Int(request.query("status") ?? "200"), (100...599).contains(status)
+        else {
+            writer.respond(
+                status: 400,
+                headers: json,
+                text: "{\"error\":\"canned needs service=odata|enet, target and a status in 100...599\"}"
+            )
+            return
+        }
+        let contentType = request.query("content_type") ?? "application/json"
+        simulator.canned.set(
+            .init(status: status, contentType: contentType, body: request.body),
+            service: service,
+            target: target
+        )
+        writer.respond(status: 200, headers: json, text: "{\"canned\":\"set\"}")
     }
 
     private func statsJSON() -> String {

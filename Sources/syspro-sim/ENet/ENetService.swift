@@ -87,6 +87,10 @@ struct ENetService {
             reply(writer, "ERROR: Business object '\(object)' is not simulated by syspro-sim")
             return
         }
+        if let canned = simulator.canned.response(.enet, target: Self.tableName(in: param("XmlIn") ?? "")) {
+            CannedResponses.send(canned, writer)
+            return
+        }
         let query: ComfndQuery
         do {
             query = try ComfndQuery(xml: param("XmlIn") ?? "", offsetSeconds: configuration.dateOffsetSeconds)
@@ -109,6 +113,14 @@ struct ENetService {
             return
         }
         writer.respond(status: 200, headers: Self.headers, body: body)
+    }
+
+    /// The `<TableName>` of a COMFND query, read loosely (a canned response must not depend on the query parsing).
+    private static func tableName(in xml: String) -> String {
+        guard let start = xml.firstRange(of: "<TableName>")?.upperBound,
+            let end = xml[start...].firstRange(of: "</TableName>")?.lowerBound
+        else { return "" }
+        return String(xml[start..<end].filter { $0 != " " })
     }
 
     private func inject(_ fault: FaultKind, _ writer: ResponseWriter, body: [UInt8]) {

@@ -20,6 +20,10 @@ struct ODataService {
             )
             return
         }
+        if let canned = simulator.canned.response(.odata, target: parts.last ?? "") {
+            CannedResponses.send(canned, writer)
+            return
+        }
         guard configuration.odataEnabled else {
             error(writer, 403, "The operator '\(configuration.operatorCode)' is not enabled for OData access.")
             return

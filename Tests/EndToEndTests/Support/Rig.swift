@@ -83,12 +83,39 @@ final class Rig {
         }
     }
 
+    /// A rig whose run directory is a copy of `template`'s (configuration, master key, credentials, staging log;
+    /// not its logs), with fresh servers started the way `template`'s were, and the configuration pointed at them.
+    /// The servers start from scratch: the simulator from its seed, fake-bigquery empty. Much cheaper than
+    /// ``init(_:_:)`` when many tests need the same staged state (the bad-input corpus).
+    init(_ label: String, cloning template: Rig) throws {
+        options = template.options
+        root = try Paths.temporaryDirectory(label)
+        run = root.appendingPathComponent("run")
+        logs = run.appendingPathComponent("logs")
+        configPath = run.appendingPathComponent("syspro-bq.toml")
+        syspro = template.syspro
+        privateKeyLines = template.privateKeyLines
+        do {
+            try FileManager.default.copyItem(at: template.run, to: run)
+            try FileManager.default.removeItem(at: logs)
+            try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+            for name in ["sim.port", "fake.port"] {
+                try? FileManager.default.removeItem(at: run.appendingPathComponent(name))
+            }
+            try startSimulator()
+            try startFake()
+            try writeConfiguration(apiURL: "http://127.0.0.1:\(fakePort)")
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
     deinit { stop() }
 
     // MARK: Start and stop
 
-    private func start() throws {
-        if options.bigQuery == .emulator { _ = try Paths.venvPython() }
+    private func startSimulator() throws {
         let simulatorArguments =
             [
                 "--port", "0", "--port-file", run.appendingPathComponent("sim.port").path, "--seed", "\(options.seed)",
@@ -103,6 +130,11 @@ final class Rig {
         )
         simulator = sim
         simulatorPort = try waitForPortFile(run.appendingPathComponent("sim.port"), server: sim)
+    }
+
+    private func start() throws {
+        if options.bigQuery == .emulator { _ = try Paths.venvPython() }
+        try startSimulator()
 
         // The key is made outside the run directory and deleted after import.
         let keys = root.appendingPathComponent("keys")
@@ -121,7 +153,22 @@ final class Rig {
             at: keys.appendingPathComponent("service-account.pub.pem"),
             to: run.appendingPathComponent("service-account.pub.pem")
         )
+        try startFake()
 
+        var apiURL = "http://127.0.0.1:\(fakePort)"
+        if options.bigQuery == .emulator {
+            emulatorPort = try startEmulator()
+            apiURL = "http://127.0.0.1:\(emulatorPort)"
+        }
+
+        try mustSucceed(["init", "--directory", run.path], config: false)
+        try writeConfiguration(apiURL: apiURL)
+        try mustSucceed(["creds", "set", "syspro-password"], stdin: options.sysproPassword + "\n")
+        try mustSucceed(["creds", "import-service-account", keys.appendingPathComponent("service-account.json").path])
+        try FileManager.default.removeItem(at: keys)
+    }
+
+    private func startFake() throws {
         var fakeArguments = [
             "--port", "0", "--port-file", run.appendingPathComponent("fake.port").path, "--project", Self.project,
             "--public-key", run.appendingPathComponent("service-account.pub.pem").path,
@@ -137,18 +184,6 @@ final class Rig {
         )
         tokenServer = fake
         fakePort = try waitForPortFile(run.appendingPathComponent("fake.port"), server: fake)
-
-        var apiURL = "http://127.0.0.1:\(fakePort)"
-        if options.bigQuery == .emulator {
-            emulatorPort = try startEmulator()
-            apiURL = "http://127.0.0.1:\(emulatorPort)"
-        }
-
-        try mustSucceed(["init", "--directory", run.path], config: false)
-        try writeConfiguration(apiURL: apiURL)
-        try mustSucceed(["creds", "set", "syspro-password"], stdin: options.sysproPassword + "\n")
-        try mustSucceed(["creds", "import-service-account", keys.appendingPathComponent("service-account.json").path])
-        try FileManager.default.removeItem(at: keys)
     }
 
     /// For e.net: `exclude_columns` of every catalog table the simulator models with fewer columns (read from its
@@ -243,24 +278,31 @@ final class Rig {
         _ arguments: [String],
         stdin: String? = nil,
         config: Bool = true,
+        environment: [String: String] = [:],
         timeout: Double = 240
     ) throws
         -> CommandResult
     {
-        let child = try start(arguments, stdin: stdin, config: config)
+        let child = try start(arguments, stdin: stdin, config: config, environment: environment)
         let result = try child.wait(timeout: timeout)
         results.append(result)
         return result
     }
 
-    /// Starts `syspro-bq arguments --config …` without waiting (for the kill tests).
-    func start(_ arguments: [String], stdin: String? = nil, config: Bool = true) throws -> ChildProcess {
+    /// Starts `syspro-bq arguments --config …` without waiting (for the kill tests), with `environment` added.
+    func start(
+        _ arguments: [String],
+        stdin: String? = nil,
+        config: Bool = true,
+        environment: [String: String] = [:]
+    ) throws -> ChildProcess {
         commandCount += 1
         let name = String(format: "%03d-", commandCount) + (arguments.first ?? "help")
         return try ChildProcess(
             syspro,
             arguments + (config ? ["--config", configPath.path] : []),
             outputPrefix: logs.appendingPathComponent(name),
+            environment: environment,
             stdin: stdin
         )
     }
@@ -289,10 +331,11 @@ final class Rig {
 
     // MARK: The simulator
 
-    private func http(_ method: HTTPMethod, _ url: String) throws -> String {
+    /// Calls one of the servers' control endpoints; anything but 200 is an error.
+    func http(_ method: HTTPMethod, _ url: String, body: HTTPRequestBody = .none) throws -> String {
         let client = try CurlHTTPClient()
         let response = try client.perform(
-            HTTPRequest(method: method, url: url, totalTimeout: 120),
+            HTTPRequest(method: method, url: url, body: body, totalTimeout: 120),
             maxBodyBytes: 1 << 30
         )
         guard response.status == 200 else {

@@ -69,9 +69,48 @@ public enum SystemCallFaults {
         registry.withLock { _ = $0.removeValue(forKey: thread) }
     }
 
+    /// Faults for every thread of the process, set only from the environment of a debug build's executable
+    /// (``injectFromEnvironment(_:)``): call name → errno, failing every such call.
+    private static let everyThread = Mutex<[String: Int32]>([:])
+
+    /// The environment variable a debug build of an executable reads faults from, for the CLI-level tests.
+    public static let environmentVariable = "DEBUG_SYSPRO_BQ_SYSCALL_FAULTS"
+
+    /// Reads ``environmentVariable`` — `call=ERRNO[,call=ERRNO…]`, e.g. `write=ENOSPC,pwrite=ENOSPC` (a full
+    /// disk) or `open-for-writing=EROFS,mkdir=EROFS,rename=EROFS` (a read-only mount) — and makes every such call
+    /// on every thread fail with that errno. `open-for-writing` is `open` with `O_WRONLY`, `O_RDWR` or `O_CREAT`.
+    /// Errno names known: ENOSPC, EROFS, EACCES, EIO, EDQUOT. Only for a process's start, never in a test process.
+    ///
+    /// - Returns: the faults set, for a log line; empty when the variable is absent.
+    /// - Throws: a description of the first malformed entry.
+    @discardableResult
+    public static func injectFromEnvironment(_ environment: [String: String]) throws -> [String: Int32] {
+        guard let text = environment[environmentVariable], !text.isEmpty else { return [:] }
+        let names: [String: Int32] = ["ENOSPC": ENOSPC, "EROFS": EROFS, "EACCES": EACCES, "EIO": EIO, "EDQUOT": EDQUOT]
+        var faults: [String: Int32] = [:]
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let code = names[parts[1]] else {
+                throw FaultSpecificationError(entry: String(entry))
+            }
+            faults[parts[0]] = code
+        }
+        everyThread.withLock { $0.merge(faults) { _, new in new } }
+        return faults
+    }
+
+    /// A malformed ``environmentVariable`` entry.
+    public struct FaultSpecificationError: Error, CustomStringConvertible {
+        public let entry: String
+        public var description: String {
+            "\(SystemCallFaults.environmentVariable): '\(entry)' is not call=ERRNO (ENOSPC, EROFS, EACCES, EIO, EDQUOT)"
+        }
+    }
+
     /// The errno to fail `call` with now, if a fault is due; counts the call either way.
     static func consume(call: String) -> Int32? {
         let thread = currentThread
+        if let code = everyThread.withLock({ $0[call] }) { return code }
         return registry.withLock { registry -> Int32? in
             guard var faults = registry[thread]?.faults[call], !faults.isEmpty else { return nil }
             defer { registry[thread]?.faults[call] = faults }

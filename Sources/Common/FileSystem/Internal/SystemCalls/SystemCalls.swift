@@ -12,7 +12,13 @@ import Darwin
 
 /// The corresponding C function is `open`.
 func system_open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Result<Int32, SystemCallError> {
-    valueOrErrno("open") { open(path, flags, mode) }
+    #if DEBUG
+    // A read-only file system refuses only opens that could write; `open-for-writing` lets tests say so.
+    if flags & (O_WRONLY | O_RDWR | O_CREAT) != 0, let injected = SystemCallFaults.consume(call: "open-for-writing") {
+        return .failure(SystemCallError(errno: injected, call: "open"))
+    }
+    #endif
+    return valueOrErrno("open") { open(path, flags, mode) }
 }
 
 /// The corresponding C function is `close`.
