@@ -103,9 +103,7 @@ let package = Package(
             name: "ReconcileTests",
             dependencies: [
                 "Reconcile", "Stage", "Extract", "Load", "SegmentLog", "Common", "CZlib", "CCurl", "CCrypto", log,
-            ],
-            // The emulator helper the BigQuery tests run with python3, not a bundle resource.
-            exclude: ["Fixtures/bq_helper.py"]
+            ]
         ),
         .testTarget(name: "LocalServerTests", dependencies: ["LocalServer"]),
         .testTarget(name: "SimulatorTests", dependencies: ["syspro-sim", "LocalServer", log]),

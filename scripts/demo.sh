@@ -6,7 +6,9 @@
 #      (used here only as the OAuth token endpoint for a throwaway service-account key), all on 127.0.0.1;
 #   2. runs syspro-bq init, creds set syspro-password, creds import-service-account, check, extract, load;
 #   3. queries the emulator with Google's Python client: rows per table and the GL trial balance;
-#   4. stops everything it started (by PID) and leaves the staging log in .run/demo for you to look at.
+#   4. runs syspro-bq reconcile (staged control totals vs BigQuery vs SYSPRO's own GL period balances; the demo
+#      fails if any check fails) and writes the HTML audit report;
+#   5. stops everything it started (by PID) and leaves the staging log in .run/demo for you to look at.
 #
 # Knobs (environment): DEMO_SCALE (simulator data volume, default 0.05), DEMO_COMPANIES (default A,B),
 # DEMO_BUILD (debug or release, default debug).
@@ -130,6 +132,24 @@ step "Querying BigQuery (the emulator) with Google's Python client"
 .venv/bin/python scripts/e2e/bq_query.py --endpoint "http://127.0.0.1:$EMU_PORT" --project "$PROJECT" \
     --dataset "$DATASET" report
 
+step "syspro-bq reconcile (staging log vs BigQuery vs SYSPRO's own GL balances, to the cent)"
+# Every finding goes to a file; the terminal gets the number of passed/failed checks per kind, and any failure.
+if bq reconcile --log-level warning >"$RUN/reconcile.txt"; then
+    awk 'NR > 1 && NF > 5 { print $1, $5 }' "$RUN/reconcile.txt" | sort | uniq -c
+    tail -n 1 "$RUN/reconcile.txt"
+else
+    status=$?
+    head -n 1 "$RUN/reconcile.txt"
+    grep '^FAIL' "$RUN/reconcile.txt" | head -n 40
+    tail -n 1 "$RUN/reconcile.txt"
+    echo "reconcile failed (exit $status); every finding: $RUN/reconcile.txt" >&2
+    exit "$status"
+fi
+echo "All findings: $RUN/reconcile.txt"
+
+step "syspro-bq report --html (self-contained audit report)"
+bq report --html "$RUN/audit-report.html" --log-level warning
+
 segment=$(find "$RUN/syspro-bq/staging" -name '*.gz' -type f | sort | head -n 1)
 finished=$(date +%s)
 cat <<EOF
@@ -137,11 +157,16 @@ cat <<EOF
 ==> What just happened ($((finished - started))s)
   syspro-bq read ${COMPANIES//,/ and } from a simulated SYSPRO over OData, wrote every row into a checksummed
   staging log of gzipped NDJSON segments, and streamed the sealed segments into BigQuery (a local emulator):
-  one append-only raw table per SYSPRO table, a <table>_current view (latest version per key) and the
-  gl_trial_balance view. The servers are stopped; everything syspro-bq wrote is still on disk:
+  one append-only raw table per SYSPRO table, a <table>_current view (latest version per key), the
+  gl_trial_balance view and the ap_aging, ar_aging and po_commitments views. reconcile then proved that
+  BigQuery holds exactly what was staged (rows and sums per segment, every journal balanced) and that the
+  trial balance equals SYSPRO's own GL period balances, to the cent. The servers are stopped; everything
+  syspro-bq wrote is still on disk:
 
   configuration   $CONF
   staging log     $RUN/syspro-bq/staging
+  reconciliation  $RUN/reconcile.txt
+  audit report    $RUN/audit-report.html  (open it in a browser)
   logs            $RUN/logs/
 
   Try:

@@ -5,16 +5,16 @@ public import Logging
 public import SegmentLog
 
 /// Runs the reconciliation: for each staged stream in scope, the manifests' control totals against BigQuery's
-/// raw tables and current-state views, queried through `jobs.query`; for GenMaster, optionally, against the
-/// balances SYSPRO reports now.
+/// raw tables and current-state views, queried through `jobs.query`; for the GL, optionally, BigQuery's trial balance
+/// against the period balances SYSPRO reports now (``SysproPeriodBalances``).
 ///
 /// The comparisons themselves are ``TotalsComparison`` and ``LineComparison`` (pure); this type only reads the
 /// staging log, runs the queries and parses their rows. Thread-safety: not thread-safe; one run at a time.
 public struct Reconciler {
     /// Runs one query (``LoadRunner/query(_:)`` in production).
     public typealias Query = (QueryRequest) throws -> QueryResult
-    /// GenMaster `GlCode` → `CurrentBalance` as SYSPRO reports it now, for one company.
-    public typealias SysproBalances = (_ company: String) throws -> [String: String]
+    /// SYSPRO's own GL period balances (GenHistory) for one company, read from SYSPRO now.
+    public typealias SysproBalances = (_ company: String) throws -> SysproPeriodBalances
 
     let log: StagingLog
     let query: Query
@@ -105,9 +105,6 @@ public struct Reconciler {
         // GL: groups, journals, trial balance.
         if stream.table == "GenTransaction" {
             findings += try reconcileGL(stream, raw: raw, current: current, scope: scope, company: company)
-        }
-        if stream.table == "GenMaster", let sysproBalances {
-            findings += try reconcileBalances(stream, current: current, company: company, syspro: sysproBalances)
         }
 
         // No key twice in the current-state view.
@@ -276,34 +273,63 @@ public struct Reconciler {
         let view = try query(
             QueryRequest(sql: ReconcileSQL.trialBalance(view: scope.reference("gl_trial_balance")), parameters: company)
         )
+        let trialBalance = groups(view, kind: { _ in "account" }, code: "code")
         findings += TotalsComparison.trialBalance(
             table: "gl_trial_balance",
             company: stream.company,
             staged: staged,
-            view: groups(view, kind: { _ in "account" }, code: "code"),
+            view: trialBalance,
             periods: scope.periods
         )
+        if let sysproBalances {
+            findings += sysproTrialBalance(
+                company: stream.company,
+                staged: staged,
+                view: trialBalance,
+                scope: scope,
+                fetch: sysproBalances
+            )
+        }
         return findings
     }
 
-    private func reconcileBalances(
-        _ stream: StagedStream,
-        current: String,
-        company: [QueryRequest.Parameter],
-        syspro: SysproBalances
-    ) throws -> [ReconcileFinding] {
-        let result = try query(QueryRequest(sql: ReconcileSQL.accountBalances(current: current), parameters: company))
-        var bigQuery: [String: String] = [:]
-        for row in result.rows.indices {
-            if let code = result.value(row: row, column: "code") {
-                bigQuery[code] = result.value(row: row, column: "balance") ?? "0"
-            }
-        }
-        return TotalsComparison.balances(
-            table: stream.table,
-            company: stream.company,
-            syspro: try syspro(stream.company),
-            bigQuery: bigQuery
+    /// BigQuery's trial balance against SYSPRO's GenHistory, over the staged periods: from the first staged period
+    /// to the last, every period either side knows (a period SYSPRO has but the extract missed fails).
+    private func sysproTrialBalance(
+        company: String,
+        staged: [String: (TotalsComparison.Sides, [UInt64])],
+        view: [String: TotalsComparison.Sides],
+        scope: ReconcileScope,
+        fetch: SysproBalances
+    ) -> [ReconcileFinding] {
+        let stagedPeriods = Set(
+            staged.keys.compactMap { TotalsComparison.parseGroup($0) }.filter { $0.kind == "account" }.map(\.period)
         )
+        guard let first = stagedPeriods.min(), let last = stagedPeriods.max() else { return [] }
+        let balances: SysproPeriodBalances
+        do {
+            balances = try fetch(company)
+        } catch {
+            let message = (error as? SysproBQError)?.message ?? "\(error)"
+            logger.error(
+                "Reading SYSPRO's GL balances failed",
+                metadata: ["company": "\(company)", "error": "\(error)"]
+            )
+            return [
+                ReconcileFinding(
+                    table: "gl_trial_balance",
+                    company: company,
+                    check: .sysproBalance,
+                    passed: false,
+                    subject: "SYSPRO GenHistory could not be read: \(message)",
+                    expected: "SYSPRO period balances",
+                    found: "none",
+                    difference: "unknown"
+                )
+            ]
+        }
+        var periods = stagedPeriods.union(balances.periods.filter { $0 >= first && $0 <= last })
+        if let only = scope.periods { periods.formIntersection(only) }
+        return TotalsComparison.sysproTrialBalance(company: company, syspro: balances, view: view, periods: periods)
     }
 }

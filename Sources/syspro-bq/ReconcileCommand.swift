@@ -14,7 +14,8 @@ struct ReconcileCommand: ParsableCommand {
         discussion: """
             Per table and segment: staged row counts and exact amount sums against the raw tables; for GenTransaction \
             the debit/credit totals per journal and per (year, period, account), journal balance and gl_trial_balance; \
-            no key twice in a current-state view. Exit 0 when everything agrees, 65 on any difference. \
+            gl_trial_balance per (year, period, account) against SYSPRO's own period balances (GenHistory, read from \
+            SYSPRO now); no key twice in a current-state view. Exit 0 when everything agrees, 65 on any difference. \
             See docs/reconciliation.md.
             """
     )
@@ -30,6 +31,9 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(help: "Print the findings as JSON.")
     var json = false
 
+    @Flag(help: "Do not read SYSPRO's GL period balances; compare the staging log with BigQuery only.")
+    var skipSyspro = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -40,7 +44,7 @@ struct ReconcileCommand: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment.load(global)
-        let wiring = try ReconcileWiring(environment)
+        let wiring = try ReconcileWiring(environment, readSyspro: !skipSyspro)
         let window = try dates.range.map { try SegmentLog.BusinessDateRange(min: "\($0.from)", max: "\($0.to)") }
         let report = try wiring.reconciler().run(wiring.scope(table: table, period: period, dates: window))
         print(json ? try report.renderJSON() : report.renderTable(), terminator: "")
@@ -53,11 +57,31 @@ struct ReconcileWiring {
     let environment: CommandEnvironment
     let log: StagingLog
     let runner: LoadRunner
+    /// Reads SYSPRO's GenHistory for a company; `nil` when SYSPRO is not to be asked.
+    let sysproBalances: Reconciler.SysproBalances?
 
-    init(_ environment: CommandEnvironment) throws {
+    /// - Parameter readSyspro: read SYSPRO's GL period balances for the GL check (needs the SYSPRO credentials).
+    init(_ environment: CommandEnvironment, readSyspro: Bool) throws {
         self.environment = environment
         let configuration = environment.configuration
         log = try StagingLog(root: configuration.staging.directory, logger: environment.logger)
+        let credentials = try environment.openCredentials()
+        if readSyspro {
+            let context = RunContext(
+                configuration: configuration,
+                configurationName: environment.configurationName,
+                credentials: credentials,
+                logger: environment.logger,
+                cancellation: CancellationFlag(),
+                progress: ProgressLine(),
+                recorder: RunRecorder(),
+                runID: RunID.make(at: Date()),
+                startedAt: Date()
+            )
+            sysproBalances = { try SysproGLHistory.read(context, company: $0) }
+        } else {
+            sysproBalances = nil
+        }
         guard let project = configuration.bigQuery.project, let dataset = configuration.bigQuery.dataset else {
             throw SysproBQError(
                 .configuration,
@@ -66,7 +90,7 @@ struct ReconcileWiring {
                 disposition: .needsHuman
             )
         }
-        let key = try environment.openCredentials().secret(.serviceAccount).withBytes { Array($0) }
+        let key = try credentials.secret(.serviceAccount).withBytes { Array($0) }
         runner = try LoadRunner(
             configuration: BigQueryConfiguration(
                 projectID: project,
@@ -97,6 +121,8 @@ struct ReconcileWiring {
 
     func reconciler() -> Reconciler {
         let runner = self.runner
-        return Reconciler(log: log, logger: environment.logger) { try runner.query($0) }
+        return Reconciler(log: log, logger: environment.logger, sysproBalances: sysproBalances) {
+            try runner.query($0)
+        }
     }
 }

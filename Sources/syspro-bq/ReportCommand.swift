@@ -21,6 +21,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Report from the staging log alone, without querying BigQuery.")
     var stagingOnly = false
 
+    @Flag(help: "Do not read SYSPRO's GL period balances for the control totals.")
+    var skipSyspro = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -35,7 +38,7 @@ struct ReportCommand: ParsableCommand {
             let log = try StagingLogOpener.open(environment)
             report = try AuditReport.collect(log: log, reconciliation: nil, generatedAt: stamp)
         } else {
-            let wiring = try ReconcileWiring(environment)
+            let wiring = try ReconcileWiring(environment, readSyspro: !skipSyspro)
             let reconciliation = try wiring.reconciler().run(wiring.scope(table: nil, period: nil, dates: nil))
             report = try AuditReport.collect(log: wiring.log, reconciliation: reconciliation, generatedAt: stamp)
         }

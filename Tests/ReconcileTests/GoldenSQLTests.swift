@@ -1,3 +1,4 @@
+import Load
 import Testing
 
 @testable import Reconcile
@@ -81,13 +82,16 @@ struct GoldenSQLTests {
         )
     }
 
-    /// The view DDL replaces the view under the configured table prefix.
-    @Test func viewDefinitionsCarryThePrefix() {
-        let scope = ReconcileScope(project: "p", dataset: "ds", tablePrefix: "sys_")
-        let names = AnalyticsViews.definitions(scope: scope).map(\.name)
-        #expect(names == ["sys_ap_aging", "sys_ar_aging", "sys_po_commitments"])
-        #expect(
-            AnalyticsViews.definitions(scope: scope)[0].sql.hasPrefix("CREATE OR REPLACE VIEW `p.ds.sys_ap_aging` AS ")
-        )
+    /// Load creates three analytic views, each from the current-state views of the tables it reads.
+    @Test func analyticViewsReadCurrentStateViews() {
+        #expect(AnalyticsViewSQL.definitions.map(\.name) == ["ap_aging", "ar_aging", "po_commitments"])
+        let references = [
+            "ApInvoice": "`p.ds.ApInvoice_current`", "ArInvoice": "`p.ds.ArInvoice_current`",
+            "PorMasterDetail": "`p.ds.PorMasterDetail_current`", "PorMasterHdr": "`p.ds.PorMasterHdr_current`",
+        ]
+        for view in AnalyticsViewSQL.definitions {
+            let sql = view.query(references)
+            #expect(view.reads.keys.allSatisfy { sql.contains(references[$0]!) }, "\(view.name): \(sql)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Common
 import Testing
 
 @testable import Reconcile
@@ -165,15 +166,51 @@ struct TotalsComparisonTests {
         #expect(findings.map(\.difference) == ["-1", "0.50"])
     }
 
-    /// GenMaster balances that differ from SYSPRO's name the GL code.
-    @Test func sysproBalanceDifferenceNamesTheAccount() {
-        let findings = TotalsComparison.balances(
-            table: "GenMaster",
-            company: "A",
-            syspro: ["1000": "5.00", "2000": "1.00"],
-            bigQuery: ["1000": "5", "2000": "2.00"]
+    /// SYSPRO's period movement is its closing balance minus the previous one; opening balances cancel out.
+    @Test func sysproMovementIsClosingMinusPreviousClosing() throws {
+        var balances = SysproPeriodBalances()
+        try balances.add(
+            glCode: "   1000",
+            year: "2024",
+            beginYearBalance: "500.00",
+            closingBalances: ["600.25", "600.25", "550"]
         )
-        #expect(findings.filter { !$0.passed }.map(\.key) == ["2000", nil])
+        #expect(balances.movements["2024-01"]?["   1000"] == ExactDecimal("100.25"))
+        #expect(balances.movements["2024-02"]?["   1000"] == ExactDecimal("0"))
+        #expect(balances.movements["2024-03"]?["   1000"] == ExactDecimal("-50.25"))
+    }
+
+    /// A trial-balance account whose net differs from SYSPRO's movement is named with its period and difference;
+    /// an account SYSPRO moved but BigQuery lacks fails too.
+    @Test func sysproTrialBalanceNamesAccountPeriodAndDifference() throws {
+        var balances = SysproPeriodBalances()
+        try balances.add(glCode: "   1000", year: "2024", beginYearBalance: "0", closingBalances: ["100.05", "100.05"])
+        try balances.add(glCode: "4000", year: "2024", beginYearBalance: "7", closingBalances: ["-93.05", "-93.05"])
+        try balances.add(glCode: "5000", year: "2024", beginYearBalance: "0", closingBalances: ["0", "12.00"])
+        let view: [String: TotalsComparison.Sides] = [
+            "account:2024-1-   1000": .init(debit: "100.05", credit: "0"),
+            "account:2024-1-4000": .init(debit: "0", credit: "100.00"),
+        ]
+        let findings = TotalsComparison.sysproTrialBalance(
+            company: "A",
+            syspro: balances,
+            view: view,
+            periods: ["2024-01", "2024-02"]
+        )
+        let failures = findings.filter { !$0.passed }
+        #expect(failures.contains { $0.period == "2024-01" && $0.key == "4000" && $0.difference == "0.05" })
+        #expect(failures.contains { $0.period == "2024-02" && $0.key == "5000" && $0.difference == "-12.00" })
+        #expect(!failures.contains { $0.key == "   1000" })
+        #expect(findings.allSatisfy { $0.check == .sysproBalance && $0.table == "gl_trial_balance" })
+    }
+
+    /// Amounts in findings drop a NUMERIC column's padding zeros, never significant digits.
+    @Test(arguments: [
+        ("0.050000000", "0.05"), ("3101.700000000", "3101.70"), ("-0.000000000", "0.00"), ("12", "12"),
+        ("1.123456789", "1.123456789"), ("-7.5", "-7.5"),
+    ])
+    func amountTextDropsOnlyPaddingZeros(text: String, shown: String) throws {
+        #expect(TotalsComparison.amountText(try #require(ExactDecimal(text))) == shown)
     }
 
     /// Exponent-form NUMERIC text is read exactly.

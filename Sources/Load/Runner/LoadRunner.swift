@@ -136,6 +136,7 @@ public final class LoadRunner {
                     .init(table: configuration.tablePrefix + "gl_trial_balance", stream: nil, error: error)
                 )
             }
+            summary.failures += try ensureAnalyticsViews(layouts: layouts, tables: tables)
         }
         var setup = LoadSummary.TableSummary(table: "(setup)", mode: .streaming)
         setup.add(client.statistics)

@@ -60,9 +60,9 @@ public enum LineComparison {
                         check: .amountSum,
                         passed: false,
                         subject: "\(column) of segment \(segment) line \(line.line)",
-                        expected: expected.description,
-                        found: found.description,
-                        difference: (found - expected).description,
+                        expected: TotalsComparison.amountText(expected),
+                        found: TotalsComparison.amountText(found),
+                        difference: TotalsComparison.amountText(found - expected),
                         segments: [segment],
                         key: keyText(line.key)
                     )

@@ -20,7 +20,7 @@ public struct ReconcileFinding: Sendable, Hashable, Codable {
         case trialBalance = "trial-balance"
         /// No key occurs twice in a current-state view.
         case duplicateKey = "duplicate-key"
-        /// GenMaster balances in BigQuery vs SYSPRO's GenMaster fetched fresh.
+        /// `gl_trial_balance` net movement per (year, period, account) vs SYSPRO's GenHistory, read fresh.
         case sysproBalance = "syspro-balance"
     }
 

@@ -82,6 +82,19 @@ public enum TotalsComparison {
         return rendered == "-0" ? "0" : rendered
     }
 
+    /// An amount for a finding, exact but without the padding a NUMERIC column adds: trailing fractional zeros
+    /// beyond two decimals are dropped (`0.050000000` → `0.05`, `3101.700000000` → `3101.70`), and a negative zero
+    /// reads as zero. Only the display changes: comparisons are made on the values.
+    public static func amountText(_ value: ExactDecimal) -> String {
+        var text = value.description
+        if let point = text.firstIndex(of: ".") {
+            let keep = text.index(point, offsetBy: 3, limitedBy: text.endIndex) ?? text.endIndex
+            while text.endIndex > keep, text.hasSuffix("0") { text.removeLast() }
+        }
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { text.removeFirst() }
+        return text
+    }
+
     /// A group name with its year, period (and journal number) canonical; GL codes are kept as they are.
     public static func canonicalGroup(kind: String, year: String, period: String, code: String) -> String {
         let number = kind == "journal" ? canonicalNumber(code) : code
@@ -192,9 +205,9 @@ public enum TotalsComparison {
                     .amountSum,
                     failures.isEmpty,
                     column,
-                    expected.description,
-                    found.description,
-                    (found - expected).description,
+                    amountText(expected),
+                    amountText(found),
+                    amountText(found - expected),
                     failures
                 ),
                 at: 1 + offset
@@ -287,9 +300,9 @@ public enum TotalsComparison {
                         check: .glGroups,
                         passed: false,
                         subject: "\(group.kind) \(group.code) \(side)",
-                        expected: e.description,
-                        found: f.description,
-                        difference: (f - e).description,
+                        expected: amountText(e),
+                        found: amountText(f),
+                        difference: amountText(f - e),
                         segments: segments,
                         key: group.kind == "account" ? group.code : nil
                     )
@@ -308,9 +321,9 @@ public enum TotalsComparison {
                     check: .glGroups,
                     passed: entry.passed,
                     subject: "\(parts[1]) debit+credit",
-                    expected: entry.expected.description,
-                    found: entry.found.description,
-                    difference: (entry.found - entry.expected).description,
+                    expected: amountText(entry.expected),
+                    found: amountText(entry.found),
+                    difference: amountText(entry.found - entry.expected),
                     segments: Array(Set(entry.failures)).sorted()
                 )
             )
@@ -346,9 +359,9 @@ public enum TotalsComparison {
                         check: .journalBalance,
                         passed: false,
                         subject: "\(source) journal \(group.code) debit vs credit",
-                        expected: sides.debit.description,
-                        found: sides.credit.description,
-                        difference: (sides.credit - sides.debit).description,
+                        expected: amountText(sides.debit),
+                        found: amountText(sides.credit),
+                        difference: amountText(sides.credit - sides.debit),
                         segments: segments,
                         key: group.code
                     )
@@ -423,58 +436,6 @@ public enum TotalsComparison {
                 key: entry.key.map { $0 ?? "NULL" }.joined(separator: "|")
             )
         }
-    }
-}
-
-extension TotalsComparison {
-    /// Compares GenMaster balances in BigQuery with SYSPRO's, per GL code: one finding per differing or missing
-    /// account, then one summary finding (sum of all balances).
-    public static func balances(
-        table: String,
-        company: String,
-        syspro: [String: String],
-        bigQuery: [String: String]
-    ) -> [ReconcileFinding] {
-        var findings: [ReconcileFinding] = []
-        var expectedTotal = ExactDecimal.zero
-        var foundTotal = ExactDecimal.zero
-        for code in Set(syspro.keys).union(bigQuery.keys).sorted() {
-            let expected = decimal(syspro[code])
-            let found = decimal(bigQuery[code])
-            expectedTotal += expected
-            foundTotal += found
-            let missing = syspro[code] == nil || bigQuery[code] == nil
-            guard missing || expected != found else { continue }
-            findings.append(
-                ReconcileFinding(
-                    table: table,
-                    company: company,
-                    check: .sysproBalance,
-                    passed: false,
-                    subject: bigQuery[code] == nil
-                        ? "account missing from BigQuery"
-                        : syspro[code] == nil
-                            ? "account not in SYSPRO" : "CurrentBalance",
-                    expected: expected.description,
-                    found: found.description,
-                    difference: (found - expected).description,
-                    key: code
-                )
-            )
-        }
-        findings.append(
-            ReconcileFinding(
-                table: table,
-                company: company,
-                check: .sysproBalance,
-                passed: findings.isEmpty,
-                subject: "CurrentBalance, \(syspro.count) accounts",
-                expected: expectedTotal.description,
-                found: foundTotal.description,
-                difference: (foundTotal - expectedTotal).description
-            )
-        )
-        return findings
     }
 }
 

@@ -83,43 +83,55 @@ extension AuditReport {
         guard !dates.isEmpty else { return html + "<p class=\"muted\">No sealed segments.</p>\n" }
         let showPresent = days.contains { $0.inBigQuery != nil }
         let maximum = max(1, perDay.values.map { max($0.extracted, $0.present) }.max() ?? 1)
-        let width = 900
         let height = 320
         let left = 70
         let bottom = 60
-        let plotHeight = height - bottom - 20
-        let slot = max(8, (width - left - 20) / dates.count)
-        let bar = max(3, (slot - 6) / (showPresent ? 2 : 1))
+        let plotTop = 36  // room for the legend and the value labels above full-height bars
+        let plotHeight = height - bottom - plotTop
+        // Up to 900 px wide; a few days get slots of at most 120 px (not bars hundreds of pixels wide), in a plot
+        // at least 360 px wide.
+        let slot = min(120, max(8, (900 - left - 20) / dates.count))
+        let width = left + 20 + max(360, slot * dates.count)
+        let bar = min(40, max(3, (slot - 6) / (showPresent ? 2 : 1)))
+        let group = bar * (showPresent ? 2 : 1)
+        let labelValues = dates.count <= 12
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
         svg += "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"Rows per day\">"
         svg += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>"
         for tick in 0...4 {
             let value = maximum * Int64(tick) / 4
-            let y = 20 + plotHeight - Int(Int64(plotHeight) * Int64(tick) / 4)
+            let y = plotTop + plotHeight - Int(Int64(plotHeight) * Int64(tick) / 4)
             svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - 10)\" y2=\"\(y)\" stroke=\"#e4e7ec\"/>"
             svg += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\" fill=\"#475467\">"
             svg += "\(value)</text>"
         }
         for (index, date) in dates.enumerated() {
             let entry = perDay[date]!
-            let x = left + index * slot + 3
+            let x = left + index * slot + (slot - group) / 2
             let extractedHeight = Int(Int64(plotHeight) * entry.extracted / maximum)
-            svg += "<rect x=\"\(x)\" y=\"\(20 + plotHeight - extractedHeight)\" width=\"\(bar)\" "
+            svg += "<rect x=\"\(x)\" y=\"\(plotTop + plotHeight - extractedHeight)\" width=\"\(bar)\" "
             svg += "height=\"\(extractedHeight)\" fill=\"#2e6fdb\"><title>\(date): \(entry.extracted) extracted"
             svg += "</title></rect>"
+            if labelValues {
+                svg += valueLabel(entry.extracted, x: x + bar / 2, top: plotTop + plotHeight - extractedHeight)
+            }
             if showPresent {
                 let presentHeight = Int(Int64(plotHeight) * entry.present / maximum)
-                svg += "<rect x=\"\(x + bar)\" y=\"\(20 + plotHeight - presentHeight)\" width=\"\(bar)\" "
+                svg += "<rect x=\"\(x + bar)\" y=\"\(plotTop + plotHeight - presentHeight)\" width=\"\(bar)\" "
                 svg += "height=\"\(presentHeight)\" fill=\"#16a34a\"><title>\(date): \(entry.present) in BigQuery"
                 svg += "</title></rect>"
+                if labelValues {
+                    svg += valueLabel(entry.present, x: x + bar + bar / 2, top: plotTop + plotHeight - presentHeight)
+                }
             }
             if dates.count <= 31 || index % max(1, dates.count / 31) == 0 {
-                let labelX = x + bar
+                let labelX = x + group / 2 - 8
                 svg += "<text x=\"\(labelX)\" y=\"\(height - bottom + 14)\" font-size=\"10\" fill=\"#475467\" "
                 svg += "transform=\"rotate(45 \(labelX) \(height - bottom + 14))\">\(date)</text>"
             }
         }
-        svg += "<line x1=\"\(left)\" y1=\"\(20 + plotHeight)\" x2=\"\(width - 10)\" y2=\"\(20 + plotHeight)\" "
+        svg +=
+            "<line x1=\"\(left)\" y1=\"\(plotTop + plotHeight)\" x2=\"\(width - 10)\" y2=\"\(plotTop + plotHeight)\" "
         svg += "stroke=\"#98a2b3\"/>"
         svg += "<rect x=\"\(left + 10)\" y=\"4\" width=\"10\" height=\"10\" fill=\"#2e6fdb\"/>"
         svg += "<text x=\"\(left + 24)\" y=\"13\" font-size=\"11\">extracted</text>"
@@ -129,6 +141,12 @@ extension AuditReport {
         }
         svg += "</svg>"
         return html + svg + "\n"
+    }
+
+    /// A count written just above a bar (in the plot's top margin when the bar is full height).
+    private func valueLabel(_ value: Int64, x: Int, top: Int) -> String {
+        "<text x=\"\(x)\" y=\"\(top - 4)\" font-size=\"10\" text-anchor=\"middle\" fill=\"#344054\">"
+            + "\(value)</text>"
     }
 
     private func daysSection() -> String {
@@ -150,6 +168,7 @@ extension AuditReport {
         guard let reconciliation else {
             return html + "<p class=\"muted\">BigQuery was not queried; run with credentials to reconcile.</p>\n"
         }
+        html += checksSummary(reconciliation)
         html += "<table><tr><th>Status</th><th>Table</th><th>Company</th><th>Period</th><th>Check</th>"
         html += "<th>Subject</th><th>Expected</th><th>Found</th><th>Difference</th><th>Key</th><th>Segments</th></tr>\n"
         // Failures first, so a long list of passing periods cannot hide them.
@@ -167,6 +186,20 @@ extension AuditReport {
             html += "<td>\(Self.escape(ReconcileReport.segmentList(finding.segments)))</td></tr>\n"
         }
         return html + "</table>\n"
+    }
+
+    /// One line per kind of check: how many passed and failed, and over which tables.
+    private func checksSummary(_ reconciliation: ReconcileReport) -> String {
+        var html = "<table><tr><th>Check</th><th>Passed</th><th>Failed</th><th>Tables</th></tr>\n"
+        for check in ReconcileFinding.Check.allCases {
+            let findings = reconciliation.findings.filter { $0.check == check }
+            guard !findings.isEmpty else { continue }
+            let failed = findings.filter { !$0.passed }.count
+            let tables = Set(findings.map(\.table)).sorted().joined(separator: ", ")
+            html += "<tr><td>\(check.rawValue)</td><td class=\"num pass\">\(findings.count - failed)</td>"
+            html += "<td class=\"num\(failed > 0 ? " fail" : "")\">\(failed)</td><td>\(Self.escape(tables))</td></tr>\n"
+        }
+        return html + "</table>\n<p class=\"muted\">Every finding, failures first:</p>\n"
     }
 
     private func evidenceSection() -> String {

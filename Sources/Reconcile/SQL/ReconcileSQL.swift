@@ -76,11 +76,6 @@ public enum ReconcileSQL {
             + "WHERE _company = @company GROUP BY \(groupBy) HAVING COUNT(*) > 1 ORDER BY \(groupBy) LIMIT 100"
     }
 
-    /// GenMaster balances as BigQuery holds them: columns `code`, `balance`. Parameter `@company` (STRING).
-    public static func accountBalances(current: String, balanceColumn: String = "CurrentBalance") -> String {
-        "SELECT GlCode AS code, \(column(balanceColumn)) AS balance FROM \(current) WHERE _company = @company"
-    }
-
     /// The GL column names (SYSPRO's GenTransaction, §3.11).
     public struct GLColumns: Sendable, Hashable {
         public var year = "GlYear"

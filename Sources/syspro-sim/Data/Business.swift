@@ -192,6 +192,9 @@ struct Business {
             withDetail: true
         )
         touched.formUnion(["GenTransaction", "GenJournalCtl", "GenJournalDetail"])
+        if GeneralLedgerHistory.post(&state, company: company, year: 2025, period: period, journal: journal) {
+            touched.insert("GenHistory")
+        }
         return entries.count * 2 + 1
     }
 }

@@ -210,6 +210,7 @@ struct Generator {
             state.write("GenMaster", b.values)
         }
         generateJournals(&state, &r, gl: gl.map(\.code), suppliers: suppliers, customers: customers)
+        GeneralLedgerHistory.rebuild(&state, company: company)
         state.reindexAll()
         return state
     }

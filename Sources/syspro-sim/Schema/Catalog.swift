@@ -1,4 +1,4 @@
-/// The simulated SYSPRO company database: 12 tables with a representative subset of the real
+/// The simulated SYSPRO company database: 13 tables with a representative subset of the real
 /// columns (every column the reference bolds, the keys, dates and amounts), typed as SYSPRO's SQL
 /// declares them (reference §3).
 ///
@@ -91,6 +91,18 @@ enum Catalog {
         ]
     )
 
+    /// GenHistory: per account and financial year, the balance at the start of the year and at the close of each
+    /// period (reference §3.10, [C] BB: `BeginYearBalance`, `ClosingBalPer1`…`ClosingBalPer13`, the 13th being the
+    /// year-end adjustment period). Kept by posting, like SYSPRO: see `GeneralLedgerHistory`. The balance types are
+    /// [I]; they are declared decimal(18,2), wider than a posting's decimal(14,2), because a balance accumulates
+    /// postings and this ledger holds edge-case postings of 999,999,999,999.99.
+    static let genHistory = TableSchema(
+        "GenHistory",
+        key: ["Company", "GlCode", "GlYear"],
+        [ch("Company", 4), vc("GlCode", 35), dec("GlYear", 4, 0), dec("BeginYearBalance", 18, 2)]
+            + (1...GeneralLedgerHistory.periods).map { dec("ClosingBalPer\($0)", 18, 2) }
+    )
+
     /// GenTransaction's key is [?] in the reference; this simulator uses (GlYear, GlPeriod, Journal, GlLine).
     static let genTransaction = TableSchema(
         "GenTransaction",
@@ -155,8 +167,8 @@ enum Catalog {
 
     /// Every table, in the order `$metadata` lists them.
     static let all: [TableSchema] = [
-        apSupplier, arCustomer, apInvoice, arInvoice, porMasterHdr, porMasterDetail, genMaster, genTransaction,
-        genJournalCtl, genJournalDetail, invMaster, invWarehouse,
+        apSupplier, arCustomer, apInvoice, arInvoice, porMasterHdr, porMasterDetail, genMaster, genHistory,
+        genTransaction, genJournalCtl, genJournalDetail, invMaster, invWarehouse,
     ]
 
     private static let byName: [String: TableSchema] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -1,5 +1,6 @@
 /// The analytic views shipped with the tables, as pure functions (golden-tested): AP and AR aging from open
-/// items, and purchase-order commitments.
+/// items, and purchase-order commitments. `LoadRunner` creates them beside `gl_trial_balance` once the tables they
+/// read are loaded (``definitions``).
 ///
 /// Every view reads current-state views (`<table>_current`), so it shows SYSPRO's present state. Aging buckets
 /// are measured against a reference date: `CURRENT_DATE()` by default, or a fixed `DATE 'YYYY-MM-DD'` for a
@@ -9,6 +10,38 @@ public enum AnalyticsViewSQL {
     public static let apAging = "ap_aging"
     public static let arAging = "ar_aging"
     public static let poCommitments = "po_commitments"
+
+    /// One view Load maintains: its name (before the table prefix), the SYSPRO tables and columns it reads, and
+    /// its query given each table's current-state view reference. Value type, `Sendable`.
+    public struct Definition: Sendable {
+        public let name: String
+        /// SYSPRO table → the columns the view reads from it.
+        public let reads: [String: [String]]
+        /// The SELECT, given `table → reference of <table>_current`.
+        public let query: @Sendable ([String: String]) -> String
+    }
+
+    /// Every analytic view, aging measured at the query's current date.
+    public static let definitions: [Definition] = [
+        Definition(
+            name: apAging,
+            reads: ["ApInvoice": ["Supplier", "MthInvBal1", "DueDate", "InvoiceDate"]],
+            query: { apAging(invoices: $0["ApInvoice"]!) }
+        ),
+        Definition(
+            name: arAging,
+            reads: ["ArInvoice": ["Customer", "InvoiceBal1", "InvoiceDate"]],
+            query: { arAging(invoices: $0["ArInvoice"]!) }
+        ),
+        Definition(
+            name: poCommitments,
+            reads: [
+                "PorMasterDetail": ["PurchaseOrder", "Line", "MStockCode", "MOrderQty", "MReceivedQty", "MPrice"],
+                "PorMasterHdr": ["PurchaseOrder", "Supplier", "CancelledFlag", "OrderStatus"],
+            ],
+            query: { poCommitments(details: $0["PorMasterDetail"]!, headers: $0["PorMasterHdr"]!) }
+        ),
+    ]
 
     /// The five aging buckets of `balance` by `days` overdue (negative or zero = current).
     static func buckets(days: String, balance: String) -> String {
