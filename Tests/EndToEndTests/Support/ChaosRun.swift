@@ -107,14 +107,14 @@ final class ChaosRun {
             if !stopping && (roundKills >= settings.killsPerRound || total >= settings.kills) {
                 stopping = true
             }
-            if Date().timeIntervalSince(began) > settings.maxSeconds && total < settings.kills {
+            if !stopping && Date().timeIntervalSince(began) > settings.maxSeconds && total < settings.kills {
                 report.violations.append(
                     "time budget of \(Int(settings.maxSeconds))s spent after \(total) of \(settings.kills) kills"
                 )
                 stopping = true
             }
             if stopping && extract.isIdle && load.isIdle {
-                if total >= settings.kills || !report.violations.isEmpty { break }
+                if total >= settings.kills || Date().timeIntervalSince(began) > settings.maxSeconds { break }
                 // Between rounds the business moves on.
                 let steps = Int.random(in: settings.stepsPerRound, using: &random)
                 try rig.advance(steps: steps)

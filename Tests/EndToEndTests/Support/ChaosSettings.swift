@@ -7,7 +7,7 @@ import Foundation
 /// |---|---|---|
 /// | `CHAOS_KILLS` | 20 | SIGKILLs (extract and load together) before the final pass |
 /// | `CHAOS_SEED` | random, printed | seeds the simulator's data and faults, fake-bigquery's faults, kill instants and business steps |
-/// | `CHAOS_KILLS_PER_ROUND` | 10 | kills between two business advances |
+/// | `CHAOS_KILLS_PER_ROUND` | max(10, kills / 20) | kills between two business advances |
 /// | `CHAOS_SIM_FAULT_RATE` | 0.05 | fraction of SYSPRO requests given a fault |
 /// | `CHAOS_BQ_FAULT_RATE` | 0.05 | fraction of BigQuery data-plane requests given a fault |
 /// | `CHAOS_DEDUP_WINDOW` | 0 | fake-bigquery's insertId dedup window, seconds (0: none, the worst BigQuery allows) |
@@ -46,7 +46,7 @@ struct ChaosSettings: CustomStringConvertible {
         }
         kills = try value("CHAOS_KILLS", kills)
         seed = try value("CHAOS_SEED", seed)
-        killsPerRound = try value("CHAOS_KILLS_PER_ROUND", killsPerRound)
+        killsPerRound = try value("CHAOS_KILLS_PER_ROUND", max(10, kills / 20))
         simulatorFaultRate = try value("CHAOS_SIM_FAULT_RATE", simulatorFaultRate)
         bigQueryFaultRate = try value("CHAOS_BQ_FAULT_RATE", bigQueryFaultRate)
         dedupWindow = try value("CHAOS_DEDUP_WINDOW", dedupWindow)
