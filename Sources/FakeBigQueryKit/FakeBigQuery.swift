@@ -109,6 +109,11 @@ public final class FakeBigQuery: Sendable {
         case .backendErrorAfterCommit:
             _ = dispatch(request, route: route)
             return GoogleError.backendError.response
+        case .truncate:
+            guard case .respond(let status, let headers, let body) = dispatch(request, route: route) else {
+                return .reset
+            }
+            return .truncated(status: status, headers: headers, body: body)
         case nil:
             return dispatch(request, route: route)
         }

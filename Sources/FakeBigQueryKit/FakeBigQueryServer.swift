@@ -28,6 +28,13 @@ public final class FakeBigQueryServer: Sendable {
                 writer.resetConnection()
             case .hang(let seconds):
                 writer.hang(seconds: seconds)
+            case .truncated(let status, let headers, let body):
+                writer.sendTruncated(
+                    status: status,
+                    headers: headers.map { ($0.name, $0.value) },
+                    body: body,
+                    deliver: body.count / 2
+                )
             }
         }
     }

@@ -48,6 +48,18 @@ public enum Format {
         if writerStateFileNames.contains(name) { return true }
         return writerStateFileNames.contains { name.hasPrefix(".\($0).tmp-") }
     }
+    /// Whether `name` is the hidden temporary file of a schema file's atomic write (`.schema-<fp>.json.tmp-…`),
+    /// which a crash before its rename leaves behind: an unsealed leftover that recovery quarantines (§7.1).
+    static func isSchemaTemporary(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let end = 1 + schemaPrefix.utf8.count + 64 + schemaSuffix.utf8.count
+        let marker = Array(".tmp-".utf8)
+        guard bytes.count > end + marker.count, bytes[0] == 0x2E, Array(bytes[end..<(end + marker.count)]) == marker
+        else { return false }
+        if case .schema = SegmentFileName(parsing: String(decoding: bytes[1..<end], as: UTF8.self)) { return true }
+        return false
+    }
+
     /// The directory recovery moves leftovers into (§1, §7.1).
     static let quarantineDirectory = "quarantine"
     /// Separates a quarantined file's original name from its counter (§7.1).

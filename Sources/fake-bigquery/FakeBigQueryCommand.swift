@@ -53,7 +53,7 @@ struct FakeBigQueryCommand: ParsableCommand {
     @Option(help: "Probability of a fault per data-plane call, 0...1.")
     var faultRate = 0.0
 
-    @Option(help: "Fault kinds: 429,500,503,reset,hang,413,quota,500-after-commit.")
+    @Option(help: "Fault kinds: 429,500,503,reset,hang,413,quota,500-after-commit,truncate.")
     var faults = "429,500,503,reset,413"
 
     @Option(help: "Seed for fault injection (same seed and call order, same faults).")

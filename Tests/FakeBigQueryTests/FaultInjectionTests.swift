@@ -86,6 +86,19 @@ struct FaultInjectionTests {
         #expect(try fake.call("POST", "/datasets/ds/tables/t/insertAll", json: body).status == 200)
         #expect(try fake.storedRows() == [#"{"id":"1"}"#])
     }
+
+    /// A truncate fault stores the rows, then cuts the response body short (curl exit 18), so the client cannot
+    /// tell whether its insert happened.
+    @Test func truncateCommitsThenCutsTheResponse() throws {
+        let fake = try FakeHarness()
+        defer { fake.stop() }
+        try fake.makeTable(#"[{"name":"id","type":"STRING"}]"#)
+        #expect(try Curl.send("POST", "\(fake.base)/_fake/faults?rate=1&kinds=truncate").status == 200)
+        let body = #"{"rows":[{"insertId":"x1","json":{"id":"1"}}]}"#
+        let result = try fake.call("POST", "/datasets/ds/tables/t/insertAll", json: body)
+        #expect(result.curlExit == 18)
+        #expect(try fake.storedRows() == [#"{"id":"1"}"#])
+    }
 }
 
 /// Maps the CLI spelling of a fault kind to the enum.

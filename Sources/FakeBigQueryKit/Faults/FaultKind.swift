@@ -17,6 +17,9 @@ public enum FaultKind: String, Sendable, Hashable, CaseIterable {
     /// The request is processed and committed, then answered with 500 `backendError` (the ambiguous
     /// "did my insert happen?" case); opt-in.
     case backendErrorAfterCommit = "500-after-commit"
+    /// The request is processed and committed, then its response is cut: the full `Content-Length` is declared,
+    /// half the body is sent and the connection closed (a client sees a short body, curl error 18); opt-in.
+    case truncate
 
     /// The kinds injected when none are named.
     public static let defaultKinds: [FaultKind] = [

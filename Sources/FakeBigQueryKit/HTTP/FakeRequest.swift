@@ -50,6 +50,8 @@ public enum FakeResponse: Sendable {
     case reset
     /// Hold the connection open, send nothing, then close it.
     case hang(seconds: Double)
+    /// Declare the full `Content-Length` of this response, send half its body, then close the connection.
+    case truncated(status: Int, headers: [(name: String, value: String)], body: [UInt8])
 
     /// A JSON response with `Content-Type: application/json; charset=UTF-8`.
     static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> FakeResponse {

@@ -53,7 +53,8 @@ extension StagingLog {
 
     /// Recovery proper; the caller holds the writer lock.
     func recoverLocked(_ stream: StreamID) throws -> RecoveryReport {
-        let names = try Files.list(streamDirectory(stream)).compactMap(SegmentFileName.init(parsing:))
+        let files = try Files.list(streamDirectory(stream))
+        let names = files.compactMap(SegmentFileName.init(parsing:))
         let manifests = Set(
             names.compactMap { name -> UInt64? in
                 if case .manifest(let seq) = name { return seq }
@@ -89,6 +90,15 @@ extension StagingLog {
                 continue
             }
         }
+        // A schema file is written to a hidden temporary name and renamed; a crash in between leaves the temporary.
+        for file in files.sorted() where Format.isSchemaTemporary(file) {
+            try quarantine(
+                stream,
+                file: file,
+                reason: "unfinished schema file (crash before its rename)",
+                into: &report
+            )
+        }
         if !report.dropped.isEmpty {
             try Files.syncDirectory(quarantineDirectory(stream))
             try Files.syncDirectory(streamDirectory(stream))
@@ -118,25 +128,35 @@ extension StagingLog {
         reason: String,
         into report: inout RecoveryReport
     ) throws {
+        try quarantine(stream, file: name.rendered, reason: reason, into: &report)
+    }
+
+    /// Moves the file `file` of the stream directory to `quarantine/<file>~<k>` and writes `<file>~<k>.reason`.
+    private func quarantine(
+        _ stream: StreamID,
+        file: String,
+        reason: String,
+        into report: inout RecoveryReport
+    ) throws {
         let directory = quarantineDirectory(stream)
         try Files.makeDirectories(directory)
-        let source = path(stream, name)
+        let source = "\(streamDirectory(stream))/\(file)"
         let bytes = try Files.size(source)
         var counter = 1
-        var target = "\(directory)/\(name.rendered)\(Format.quarantineCounterSeparator)\(counter)"
+        var target = "\(directory)/\(file)\(Format.quarantineCounterSeparator)\(counter)"
         while Files.exists(target) || Files.exists(target + Format.reasonSuffix) {
             counter += 1
-            target = "\(directory)/\(name.rendered)\(Format.quarantineCounterSeparator)\(counter)"
+            target = "\(directory)/\(file)\(Format.quarantineCounterSeparator)\(counter)"
         }
         try Files.rename(source, to: target)
         var explanation = CanonicalJSON.object([
-            "at": .string(Timestamp.rfc3339(clock.now())), "bytes": .integer(bytes), "file": .string(name.rendered),
+            "at": .string(Timestamp.rfc3339(clock.now())), "bytes": .integer(bytes), "file": .string(file),
             "reason": .string(reason),
         ]).encoded()
         explanation.append(Format.lineFeed)
         try Files.writeAtomically(target + Format.reasonSuffix, explanation)
         report.dropped.append(
-            RecoveryReport.Entry(file: name.rendered, bytes: bytes, reason: reason, quarantinedAs: target)
+            RecoveryReport.Entry(file: file, bytes: bytes, reason: reason, quarantinedAs: target)
         )
     }
 }

@@ -88,6 +88,10 @@ private struct StreamRun {
             case .quarantinedRows, nil:
                 if Format.lockFileNames.contains(name) { continue }
                 if Format.isWriterStateFile(name) { continue }
+                if Format.isSchemaTemporary(name) {
+                    add(.unsealedLeftover, path, "unfinished schema write; recovery will quarantine it")
+                    continue
+                }
                 if name == Format.quarantineDirectory, Files.isDirectory(path) { continue }
                 add(.unexpectedFile, path, "file name is not part of the staging format")
             }

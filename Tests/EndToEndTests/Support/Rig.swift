@@ -29,6 +29,14 @@ final class Rig {
         var sysproPassword = "e2e-" + UUID().uuidString.prefix(8)
         var simulatorFaultRate = 0.0
         var fakeFaultRate = 0.0
+        /// syspro-sim's `--faults` list (nil: all its kinds).
+        var simulatorFaultKinds: String?
+        /// fake-bigquery's `--faults` list (nil: its default kinds).
+        var fakeFaultKinds: String?
+        /// How long a fake-bigquery hang fault holds a connection, seconds (nil: its default, 30).
+        var fakeHangSeconds: Double?
+        /// fake-bigquery's `--token-early-expiry`: tokens stop working after this many seconds.
+        var tokenEarlyExpiry: Int?
         /// fake-bigquery's insertId dedup window, seconds.
         var dedupWindow = 60.0
         var segmentMaxRows = 100_000
@@ -122,7 +130,7 @@ final class Rig {
                 "--scale", "\(options.scale)", "--companies", options.companies.joined(separator: ","),
                 "--operator", Self.operatorCode, "--password", options.sysproPassword,
                 "--fault-rate", "\(options.simulatorFaultRate)", "--hang-seconds", "1", "--log-level", "warning",
-            ] + options.simulatorArguments
+            ] + (options.simulatorFaultKinds.map { ["--faults", $0] } ?? []) + options.simulatorArguments
         let sim = try ChildProcess(
             try Paths.binary("syspro-sim"),
             simulatorArguments,
@@ -176,6 +184,9 @@ final class Rig {
         ]
         if options.bigQuery == .fake {
             fakeArguments += ["--fault-rate", "\(options.fakeFaultRate)", "--seed", "\(options.seed)"]
+            if let kinds = options.fakeFaultKinds { fakeArguments += ["--faults", kinds] }
+            if let seconds = options.fakeHangSeconds { fakeArguments += ["--hang-seconds", "\(seconds)"] }
+            if let seconds = options.tokenEarlyExpiry { fakeArguments += ["--token-early-expiry", "\(seconds)"] }
         }
         let fake = try ChildProcess(
             try Paths.binary("fake-bigquery"),
@@ -331,7 +342,8 @@ final class Rig {
 
     // MARK: The simulator
 
-    /// Calls one of the servers' control endpoints; anything but 200 is an error.
+    /// One control-plane call to a server this rig started; anything but 200 is a ``HarnessError``.
+    @discardableResult
     func http(_ method: HTTPMethod, _ url: String, body: HTTPRequestBody = .none) throws -> String {
         let client = try CurlHTTPClient()
         let response = try client.perform(
