@@ -33,17 +33,85 @@ import Testing
         #expect(InsertAllBody.singleRowSize(rows[0]) == InsertAllBody.make([rows[0]]).count)
     }
 
+    /// Feeds `rows` through `batcher` and returns the batches it sends (the last, partial one included)
+    /// and the rows it rejects.
+    static func cut(
+        _ rows: [StagedRow],
+        _ batcher: inout InsertAllBatcher
+    ) -> (
+        sent: [InsertAllBatch], rejected: [(StagedRow, String)]
+    ) {
+        var sent: [InsertAllBatch] = []
+        var rejected: [(StagedRow, String)] = []
+        for row in rows {
+            batcher.add(row) { action in
+                switch action {
+                case .send(let batch): sent.append(batch)
+                case .reject(let row, let reason): rejected.append((row, reason))
+                }
+            }
+        }
+        if let last = batcher.finish() { sent.append(last) }
+        return (sent, rejected)
+    }
+
     /// Batches close at the row limit.
     @Test func batchesAreBoundedByRows() {
         var batcher = InsertAllBatcher(maxRows: 3, maxBytes: 1_000_000)
-        var sent: [[Int]] = []
-        for n in 0..<7 {
-            for case .send(let batch) in batcher.add(StagedRow(line: n, bytes: Self.line(n))) {
-                sent.append(batch.map(\.line))
-            }
+        let rows = (0..<7).map { StagedRow(line: $0, bytes: Self.line($0)) }
+        let sent = Self.cut(rows, &batcher).sent
+        #expect(sent.map { $0.rows.map(\.line) } == [[0, 1, 2], [3, 4, 5], [6]])
+    }
+
+    /// A batch spliced row by row is byte for byte the body made from the same rows, and gives them back.
+    @Test func splicedBatchEqualsTheBodyOfItsRows() {
+        let rows = (0..<5).map { StagedRow(line: $0 + 10, bytes: Self.line($0, pad: "\\u00e9 \\\"q\\\"")) }
+        var batcher = InsertAllBatcher(
+            maxRows: 500,
+            maxBytes: 1_000_000,
+            pool: InsertAllBatchPool(limit: 2, reserveBytes: 16, reserveRows: 1)
+        )
+        let sent = Self.cut(rows, &batcher).sent
+        #expect(sent.count == 1)
+        #expect(sent.first?.body == InsertAllBody.make(rows))
+        #expect(sent.first?.size == InsertAllBody.size(of: rows))
+        #expect(sent.first?.stagedRows == rows)
+        #expect(
+            sent.first?.acknowledgedRuns == [
+                AcknowledgedRun(
+                    firstLine: 10,
+                    count: 5,
+                    insertIDFirst: String(repeating: "0", count: 32),
+                    insertIDLast: String(repeating: "4", count: 32)
+                )
+            ]
+        )
+    }
+
+    /// A reused batch starts empty and builds the same body again.
+    @Test func pooledBatchIsReusedEmpty() {
+        let pool = InsertAllBatchPool(limit: 1, reserveBytes: 0, reserveRows: 0)
+        let rows = (0..<3).map { StagedRow(line: $0, bytes: Self.line($0)) }
+        var batcher = InsertAllBatcher(maxRows: 500, maxBytes: 1_000_000, pool: pool)
+        guard let first = Self.cut(rows, &batcher).sent.first else {
+            Issue.record("expected a batch")
+            return
         }
-        if let last = batcher.finish() { sent.append(last.map(\.line)) }
-        #expect(sent == [[0, 1, 2], [3, 4, 5], [6]])
+        pool.give(first)
+        let reused = pool.take()
+        #expect(reused.isEmpty && !reused.isFinished && reused.body == InsertAllBody.prefix)
+        var again = InsertAllBatcher(maxRows: 500, maxBytes: 1_000_000, pool: pool)
+        #expect(Self.cut(rows, &again).sent.first?.body == InsertAllBody.make(rows))
+    }
+
+    /// Runs of acknowledged rows break where lines are not consecutive (rows skipped on resume).
+    @Test func acknowledgedRunsBreakAtGaps() {
+        let rows = [0, 1, 2, 5, 6, 9].map { StagedRow(line: $0, bytes: Self.line($0)) }
+        var batcher = InsertAllBatcher(maxRows: 500, maxBytes: 1_000_000)
+        let fromBatch = Self.cut(rows, &batcher).sent.first?.acknowledgedRuns
+        let fromRows = AcknowledgedRun.runs(rows)
+        #expect(fromRows.map { [$0.firstLine, $0.count] } == [[0, 3], [5, 2], [9, 1]])
+        #expect(fromBatch == fromRows)
     }
 
     /// Batches close before their body would pass the byte limit, and every body stays within it.
@@ -51,20 +119,17 @@ import Testing
         let rows = (0..<10).map { StagedRow(line: $0, bytes: Self.line($0, pad: String(repeating: "x", count: 100))) }
         let limit = InsertAllBody.size(of: Array(rows[0..<3])) + 10
         var batcher = InsertAllBatcher(maxRows: 500, maxBytes: limit)
-        var sent: [[StagedRow]] = []
-        for row in rows {
-            for case .send(let batch) in batcher.add(row) { sent.append(batch) }
-        }
-        if let last = batcher.finish() { sent.append(last) }
+        let sent = Self.cut(rows, &batcher).sent
         #expect(sent.map(\.count) == [3, 3, 3, 1])
-        #expect(sent.allSatisfy { InsertAllBody.make($0).count <= limit })
+        #expect(sent.allSatisfy { $0.body.count <= limit && $0.body.count == $0.size })
     }
 
     /// A row without an insertId is rejected, never sent.
     @Test func rowWithoutInsertIDIsRejected() {
         var batcher = InsertAllBatcher(maxRows: 10, maxBytes: 10_000)
-        let actions = batcher.add(StagedRow(line: 0, bytes: Array(#"{"_segment":1,"_line":0}"#.utf8)))
-        guard case .reject(_, let reason)? = actions.first else {
+        let outcome = Self.cut([StagedRow(line: 0, bytes: Array(#"{"_segment":1,"_line":0}"#.utf8))], &batcher)
+        #expect(outcome.sent.isEmpty)
+        guard let (_, reason) = outcome.rejected.first else {
             Issue.record("expected a rejection")
             return
         }

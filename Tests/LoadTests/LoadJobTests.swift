@@ -127,11 +127,51 @@ import Testing
         _ = try makeRunner(fake, log: staging.log, configuration: configuration).load(streams: [staging.stream])
         let insert = try #require(fake.requests.first { Self.isJobCall($0.request) })
         #expect(insert.request.url == "https://bigquery.googleapis.com/bigquery/v2/projects/p/jobs")
+        let object = "A/ApInvoice/segment-000000000001-\(staging.manifests[0].segmentSHA256.prefix(24)).ndjson.gz"
         #expect(
             String(decoding: insert.body, as: UTF8.self)
-                .contains(#""sourceUris":["gs://bucket/segments/A/segment-000000000001.ndjson.gz"]"#)
+                .contains(#""sourceUris":["gs://bucket/segments/A/\#(object)"]"#)
         )
-        #expect(FileManager.default.fileExists(atPath: root.path + "/bucket/segments/A/segment-000000000001.ndjson.gz"))
+        let copy = root.path + "/bucket/segments/A/" + object
+        let segment = try staging.log.withReader(staging.manifests[0]) { $0.path }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == Data(contentsOf: URL(fileURLWithPath: segment)))
+    }
+
+    /// Streams number their segments from 1 alike, so each stream's segments get their own gs:// objects: two
+    /// tables never load each other's file (the cause of wrong rows in bqemulator).
+    @Test func gcsObjectsAreDistinctPerStream() throws {
+        let staging = try StreamingLoadTests.Staging(segments: [StreamingLoadTests.dates(2)])
+        let other = try StreamID(company: "A", table: "ArCustomer")
+        let otherManifests = try StagingFixture.write(
+            log: staging.log,
+            stream: other,
+            segments: [StreamingLoadTests.dates(3)]
+        )
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let configuration = Self.configuration {
+            $0.gcsStagingURI = "gs://bucket/p"
+            $0.gcsLocalRoot = root.path
+        }
+        let fake = FakeGoogle { request, _ in Self.isJobCall(request) ? Self.job("j", "DONE") : okBody }
+        let summary = try makeRunner(fake, log: staging.log, configuration: configuration)
+            .load(streams: [staging.stream, other])
+        #expect(summary.failures.isEmpty)
+        let uris = fake.requests.filter { Self.isJobCall($0.request) }.compactMap { call -> String? in
+            let text = String(decoding: call.body, as: UTF8.self)
+            guard let start = text.range(of: #""sourceUris":[""#), let end = text[start.upperBound...].range(of: "\"")
+            else { return nil }
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        #expect(uris.count == 2 && Set(uris).count == 2)
+        #expect(uris.contains { $0.hasPrefix("gs://bucket/p/A/ApInvoice/segment-000000000001-") })
+        #expect(
+            uris.contains {
+                $0.hasPrefix(
+                    "gs://bucket/p/A/ArCustomer/segment-000000000001-\(otherManifests[0].segmentSHA256.prefix(24))"
+                )
+            }
+        )
     }
 
     /// Above the multipart limit the segment goes up through a resumable session; a 308 whose Range shows a

@@ -8,6 +8,7 @@ extension FakeBigQuery {
     /// `skipInvalidRows` false and any bad row) none, reporting `invalid` on bad rows and `stopped` on the
     /// rest. Rows whose insertId was stored within the dedup window are acknowledged but not stored again.
     func insertAll(_ request: FakeRequest, key baseKey: TableKey) -> FakeResponse {
+        if let response = insertAllFast(request, key: baseKey) { return response }
         let body: JSONValue
         switch parseBody(request) {
         case .failure(let error): return error.response
@@ -23,9 +24,6 @@ extension FakeBigQuery {
         let skipInvalidRows = body["skipInvalidRows"]?.boolValue ?? false
         let ignoreUnknownValues = body["ignoreUnknownValues"]?.boolValue ?? false
         let suffix = body["templateSuffix"]?.stringValue ?? ""
-        let now = self.now
-        let nowMs = self.nowMs
-        let window = configuration.dedupWindowSeconds
         // Rows are validated outside the lock against a snapshot of the schema; the commit re-checks that
         // the schema is unchanged (a concurrent tables.patch) and validates again if it changed.
         var result: Result<[JSONValue], GoogleError>?
@@ -69,42 +67,12 @@ extension FakeBigQuery {
                 )
                 break
             }
-            let committed = state.withLock { state -> Bool in
-                let key = target.key
-                let current = state.tables[key]?.fields ?? state.tables[baseKey]?.fields
-                guard current == target.fields else { return false }
-                state.pruneInsertIds(of: key, now: now, window: window)
-                var seen = state.recentInsertIds[key] ?? [:]
-                // Taken out of the dictionary so appending does not copy every stored row (copy-on-write).
-                var table =
-                    state.tables.removeValue(forKey: key)
-                    ?? StoredTable(
-                        datasetId: key.datasetId,
-                        tableId: key.tableId,
-                        fields: target.fields,
-                        viewQuery: nil,
-                        creationTimeMs: nowMs,
-                        lastModifiedTimeMs: nowMs,
-                        resource: .emptyObject
-                    )
-                var stored = 0
-                for row in accepted {
-                    if let insertId = row.insertId, !insertId.isEmpty {
-                        if let first = seen[insertId], now - first < window {
-                            state.statistics.dedupHits += 1
-                            continue
-                        }
-                        seen[insertId] = now
-                    }
-                    table.rows.append(row.text)
-                    stored += 1
-                }
-                state.recentInsertIds[key] = seen
-                if stored > 0 { table.lastModifiedTimeMs = nowMs }
-                state.tables[key] = table
-                state.statistics.rowsStoredByTable[key.description, default: 0] += stored
-                return true
-            }
+            let committed = commit(
+                accepted.map { (insertId: $0.insertId, text: $0.text) },
+                into: target.key,
+                fields: target.fields,
+                base: baseKey
+            )
             if committed { result = .success(insertErrors) }
         }
         switch result ?? .success([]) {
@@ -117,6 +85,71 @@ extension FakeBigQuery {
                     ("insertErrors", insertErrors.isEmpty ? nil : .array(insertErrors)),
                 ])
             )
+        }
+    }
+
+    /// The fast path (``InsertAllScan``): a plain, valid request is stored without building a `JSONValue`
+    /// tree. `nil` hands the request to the general path, which answers it exactly as before.
+    private func insertAllFast(_ request: FakeRequest, key: TableKey) -> FakeResponse? {
+        let fields = state.withLock { state -> [FieldSchema]? in
+            guard state.datasets[key.datasetId] != nil, let table = state.tables[key], !table.isView else { return nil }
+            return table.fields
+        }
+        guard let fields,
+            let scan = InsertAllScan.scan(request.body, fields: fields, maximumRows: Self.maximumRowsPerRequest),
+            commit(scan.rows.map { (insertId: $0.insertId, text: $0.text) }, into: key, fields: fields, base: key)
+        else { return nil }
+        return .json(200, .object([("kind", .string("bigquery#tableDataInsertAllResponse"))]))
+    }
+
+    /// Stores accepted rows in table `key` (created from `base`'s schema when it is a new suffixed table),
+    /// skipping insertIds stored within the dedup window. Returns false, storing nothing, when the table's
+    /// schema is no longer `fields` (a concurrent tables.patch): the caller validates again.
+    private func commit(
+        _ accepted: [(insertId: String?, text: String)],
+        into key: TableKey,
+        fields: [FieldSchema],
+        base baseKey: TableKey
+    ) -> Bool {
+        let now = self.now
+        let nowMs = self.nowMs
+        let window = configuration.dedupWindowSeconds
+        return state.withLock { state -> Bool in
+            let current = state.tables[key]?.fields ?? state.tables[baseKey]?.fields
+            guard current == fields else { return false }
+            state.pruneInsertIds(of: key, now: now, window: window)
+            // Taken out of their dictionaries so that updating them does not copy them (copy-on-write).
+            var seen = state.recentInsertIds.removeValue(forKey: key) ?? [:]
+            var table =
+                state.tables.removeValue(forKey: key)
+                ?? StoredTable(
+                    datasetId: key.datasetId,
+                    tableId: key.tableId,
+                    fields: fields,
+                    viewQuery: nil,
+                    creationTimeMs: nowMs,
+                    lastModifiedTimeMs: nowMs,
+                    resource: .emptyObject
+                )
+            var stored = 0
+            table.rows.reserveCapacity(table.rows.count + accepted.count)
+            for row in accepted {
+                // With no window (`--dedup-window 0`) nothing is deduplicated, so nothing is remembered.
+                if window > 0, let insertId = row.insertId, !insertId.isEmpty {
+                    if let first = seen[insertId], now - first < window {
+                        state.statistics.dedupHits += 1
+                        continue
+                    }
+                    seen[insertId] = now
+                }
+                table.rows.append(row.text)
+                stored += 1
+            }
+            if !seen.isEmpty { state.recentInsertIds[key] = seen }
+            if stored > 0 { table.lastModifiedTimeMs = nowMs }
+            state.tables[key] = table
+            state.statistics.rowsStoredByTable[key.description, default: 0] += stored
+            return true
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SegmentLog
 
 /// Builds load-job resources and upload bodies (pure; golden-tested).
 ///
@@ -14,6 +15,20 @@ enum LoadJobRequestBuilder {
         var id = "syspro_bq_\(table)_\(sequence)_\(segmentSHA256.prefix(24))"
         if retry > 0 { id += "_r\(retry)" }
         return BigQueryNames.sanitizedJobIDComponent(id)
+    }
+
+    /// Where a segment is staged for a `gs://` load, under the configured prefix:
+    /// `<company>/<table>/segment-<seq>-<first 24 hex of its SHA-256>.ndjson.gz`.
+    ///
+    /// Every stream numbers its segments from 1, so the segment file name alone is not unique across streams
+    /// (two tables sharing one object was the cause of wrong rows in bqemulator, docs/operations.md). The hash
+    /// makes the name stand for this content only; the `.gz` suffix is how BigQuery (and bqemulator's DuckDB)
+    /// recognise gzip.
+    static func stagedObjectPath(_ manifest: Manifest) -> String {
+        let name = manifest.segmentFileName
+        let stem = name.hasSuffix(".ndjson.gz") ? String(name.dropLast(".ndjson.gz".count)) : name
+        return
+            "\(manifest.stream.company)/\(manifest.stream.table)/\(stem)-\(manifest.segmentSHA256.prefix(24)).ndjson.gz"
     }
 
     /// The Job resource: append the file's rows to the existing table, fail on any bad record.

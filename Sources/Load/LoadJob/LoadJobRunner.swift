@@ -65,14 +65,15 @@ struct LoadJobRunner {
         let operation = "load job \(jobID)"
         let response: HTTPResponse
         if let staging = configuration.gcsStagingURI, let location = GCSLocation(staging) {
-            try copyToLocalGCSRoot(path: path, location: location, fileName: manifest.segmentFileName)
+            let objectFile = LoadJobRequestBuilder.stagedObjectPath(manifest)
+            try copyToLocalGCSRoot(path: path, location: location, objectFile: objectFile)
             let job = LoadJobRequestBuilder.job(
                 projectID: paths.project,
                 datasetID: paths.dataset,
                 tableID: tableID,
                 jobID: jobID,
                 location: paths.location,
-                sourceURIs: [location.uri(manifest.segmentFileName)]
+                sourceURIs: [location.uri(objectFile)]
             )
             response = try client.call(
                 client.jsonRequest(.post, paths.jobsURL, body: job),
@@ -221,20 +222,38 @@ struct LoadJobRunner {
         return status
     }
 
-    /// Local testing only: copies the segment to `<gcsLocalRoot>/<bucket>/<prefix>/<file>`, where an emulator
-    /// maps `gs://` (bqemulator's `BQEMU_GCS_LOCAL_ROOT`). Against real GCS the CLI copies segments itself.
-    private func copyToLocalGCSRoot(path: String, location: GCSLocation, fileName: String) throws {
+    /// Local testing only: copies the segment to `<gcsLocalRoot>/<bucket>/<prefix>/<object>`, where an emulator
+    /// maps `gs://` (bqemulator's `BQEMU_GCS_LOCAL_ROOT`). Nothing uploads to real GCS: there the objects
+    /// must already be at ``LoadJobRequestBuilder/stagedObjectPath(_:)`` under the prefix.
+    ///
+    /// The object name holds the stream and the segment's SHA-256, so an existing object is this very segment
+    /// and is not copied again; the copy goes through a temporary name, so a crash never leaves half an object.
+    private func copyToLocalGCSRoot(path: String, location: GCSLocation, objectFile: String) throws {
         guard let root = configuration.gcsLocalRoot else { return }
-        let target = "\(root)/\(location.bucket)/\(location.objectName(fileName))"
+        let target = "\(root)/\(location.bucket)/\(location.objectName(objectFile))"
         let manager = FileManager.default
         if manager.fileExists(atPath: target) { return }
+        let temporary = target + ".tmp-\(UUID().uuidString)"
         do {
             try manager.createDirectory(
                 atPath: (target as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true
             )
-            try manager.copyItem(atPath: path, toPath: target)
+            try manager.copyItem(atPath: path, toPath: temporary)
+            if rename(temporary, target) != 0 {
+                let code = errno
+                try? manager.removeItem(atPath: temporary)
+                throw SysproBQError(
+                    .fileSystem,
+                    "cannot rename \(temporary) to \(target)",
+                    cause: .errno(code, call: "rename"),
+                    disposition: .needsHuman
+                )
+            }
+        } catch let error as SysproBQError {
+            throw error
         } catch {
+            try? manager.removeItem(atPath: temporary)
             throw SysproBQError(
                 .fileSystem,
                 "cannot copy segment \(path) to the local gs:// root \(target)",

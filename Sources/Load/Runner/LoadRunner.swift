@@ -102,7 +102,14 @@ public final class LoadRunner {
             var tableSummary = LoadSummary.TableSummary(table: configuration.rawTableID(forTable: table), mode: mode)
             let started = clock.now()
             do {
-                guard let layout = try layout(table: table, streams: tableStreams) else { continue }
+                // Read once per run: decoding a manifest re-encodes and hashes it, and a GenTransaction manifest
+                // holds about a megabyte of control totals per 100k rows. The same snapshot gives the layout and
+                // the segments to send, so a segment sealed meanwhile waits for the next run.
+                var manifests: [StreamID: [Manifest]] = [:]
+                for stream in tableStreams { manifests[stream] = try log.manifests(of: stream) }
+                guard let layout = try layout(table: table, streams: tableStreams, manifests: manifests) else {
+                    continue
+                }
                 layouts[table] = layout
                 if !options.skipTableSetup {
                     try tables.ensureRawTable(layout)
@@ -111,7 +118,14 @@ public final class LoadRunner {
                 for stream in tableStreams {
                     guard !options.shouldStop() else { break }
                     do {
-                        try load(stream: stream, layout: layout, mode: mode, options: options, into: &tableSummary)
+                        try load(
+                            stream: stream,
+                            manifests: manifests[stream] ?? [],
+                            layout: layout,
+                            mode: mode,
+                            options: options,
+                            into: &tableSummary
+                        )
                     } catch let error as SysproBQError where error.code != .credentials {
                         // One stream's failure (a 400, a locked journal) does not stop the other companies.
                         logger.error("Loading a stream failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
@@ -146,10 +160,11 @@ public final class LoadRunner {
     }
 
     /// The raw-table layout of `table` from the newest schema of each stream, or `nil` when nothing is staged.
-    func layout(table: String, streams: [StreamID]) throws -> RawTableLayout? {
+    /// `manifests` holds streams' manifests already read; the others are read here.
+    func layout(table: String, streams: [StreamID], manifests: [StreamID: [Manifest]] = [:]) throws -> RawTableLayout? {
         var schemas: [StreamSchema] = []
         for stream in streams {
-            guard let last = try log.manifests(of: stream).last else { continue }
+            guard let last = try (manifests[stream] ?? log.manifests(of: stream)).last else { continue }
             schemas.append(try log.schema(fingerprint: last.schemaFingerprint, stream: stream))
         }
         guard !schemas.isEmpty else { return nil }
@@ -200,6 +215,7 @@ public final class LoadRunner {
 
     private func load(
         stream: StreamID,
+        manifests: [Manifest],
         layout: RawTableLayout,
         mode: TableOptions.Mode,
         options: Options,
@@ -210,6 +226,7 @@ public final class LoadRunner {
         do {
             try load(
                 stream: stream,
+                manifests: manifests,
                 journal: journal,
                 appender: appender,
                 layout: layout,
@@ -226,6 +243,7 @@ public final class LoadRunner {
 
     private func load(
         stream: StreamID,
+        manifests: [Manifest],
         journal: LoadJournal,
         appender: JournalAppender,
         layout: RawTableLayout,
@@ -234,7 +252,7 @@ public final class LoadRunner {
         into summary: inout LoadSummary.TableSummary
     ) throws {
         let state = try journal.state()
-        var pending = try log.manifests(of: stream).filter { !state.isLoaded($0.sequence) }
+        var pending = manifests.filter { !state.isLoaded($0.sequence) }
         if let limit = options.maxSegmentsPerStream { pending = Array(pending.prefix(limit)) }
         guard !pending.isEmpty else { return }
         logger.info(

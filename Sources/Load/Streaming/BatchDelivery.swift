@@ -13,7 +13,9 @@ import Logging
 /// - Anything else is retried or thrown by ``BigQueryClient/call(_:operation:accept:)``.
 struct BatchDelivery {
     struct Result {
-        var acknowledged: [StagedRow] = []
+        /// The acknowledged rows, as runs of consecutive lines.
+        var acknowledged: [AcknowledgedRun] = []
+        var acknowledgedCount = 0
         var rejected: [InsertAllOutcome.Rejection] = []
         /// 413 answers that split a batch.
         var splits = 0
@@ -26,21 +28,47 @@ struct BatchDelivery {
 
     private var tableID: String { layout.tableID }
 
-    func deliver(_ rows: [StagedRow]) throws -> Result {
+    private var operation: String { "insertAll into \(client.paths.dataset).\(tableID)" }
+
+    /// Sends `batch` as built. When BigQuery takes every row (the common case) the rows are acknowledged
+    /// straight from the batch; any other answer continues on the slow path with the rows taken out of it.
+    func deliver(_ batch: InsertAllBatch) throws -> Result {
+        precondition(batch.isFinished, "an insertAll batch is sent only once finished")
+        let response = try send(batch.body)
+        if response.status != 404, response.status != 413, InsertAllOutcome.isClean(response.body) {
+            return Result(acknowledged: batch.acknowledgedRuns, acknowledgedCount: batch.count)
+        }
+        return try deliver(batch.stagedRows, firstResponse: response)
+    }
+
+    private func send(_ body: [UInt8]) throws -> HTTPResponse {
+        let request = HTTPRequest(
+            method: .post,
+            url: client.paths.insertAllURL(tableID),
+            headers: [HTTPHeader("Content-Type", "application/json; charset=UTF-8")],
+            body: .bytes(body)
+        )
+        return try client.call(request, operation: operation, accept: [404, 413])
+    }
+
+    /// Delivers `rows`; `firstResponse` is the answer already received for all of them, if any.
+    func deliver(_ rows: [StagedRow], firstResponse: HTTPResponse? = nil) throws -> Result {
         var result = Result()
+        var acknowledged: [StagedRow] = []
         var recreated = false
         var queue: [[StagedRow]] = [rows]
         var rowRetry = RetryState(policy: client.configuration.retryPolicy)
-        let operation = "insertAll into \(client.paths.dataset).\(tableID)"
+        let operation = self.operation
+        var answered = firstResponse
         while !queue.isEmpty {
             let batch = queue.removeFirst()
-            let request = HTTPRequest(
-                method: .post,
-                url: client.paths.insertAllURL(tableID),
-                headers: [HTTPHeader("Content-Type", "application/json; charset=UTF-8")],
-                body: .bytes(InsertAllBody.make(batch))
-            )
-            let response = try client.call(request, operation: operation, accept: [404, 413])
+            let response: HTTPResponse
+            if let first = answered {
+                response = first
+                answered = nil
+            } else {
+                response = try send(InsertAllBody.make(batch))
+            }
             switch response.status {
             case 413:
                 guard batch.count > 1 else {
@@ -71,7 +99,7 @@ struct BatchDelivery {
                 )
             default:
                 let outcome = InsertAllOutcome.read(rows: batch, body: response.body)
-                result.acknowledged += outcome.acknowledged
+                acknowledged += outcome.acknowledged
                 result.rejected += outcome.rejected
                 guard !outcome.resend.isEmpty else { continue }
                 result.resentRows += outcome.resend.count
@@ -95,7 +123,9 @@ struct BatchDelivery {
                 queue.insert(outcome.resend, at: 0)
             }
         }
-        result.acknowledged.sort { $0.line < $1.line }
+        acknowledged.sort { $0.line < $1.line }
+        result.acknowledged = AcknowledgedRun.runs(acknowledged)
+        result.acknowledgedCount = acknowledged.count
         result.rejected.sort { $0.row.line < $1.row.line }
         return result
     }

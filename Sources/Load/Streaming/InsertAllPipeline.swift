@@ -28,7 +28,7 @@ final class InsertAllPipeline {
     private struct Job: Sendable {
         let ordinal: Int
         let seq: UInt64
-        let rows: [StagedRow]
+        let batch: InsertAllBatch
     }
 
     let configuration: BigQueryConfiguration
@@ -66,6 +66,12 @@ final class InsertAllPipeline {
     func run(_ segments: [SegmentWork], journal: LoadJournal, appender: JournalAppender) throws -> Report {
         let committer = OrderedJournalCommitter(journal: journal, appender: appender)
         let queue = WorkQueue<Job>(capacity: configuration.concurrency * 2)
+        // Batches in the queue, in flight and being filled, each reused once sent.
+        let pool = InsertAllBatchPool(
+            limit: configuration.concurrency * 3 + 1,
+            reserveBytes: min(configuration.maxBytesPerRequest, 1 << 16),
+            reserveRows: configuration.maxRowsPerRequest
+        )
         let statistics = StatisticsBox()
         let group = DispatchGroup()
         let layout = self.layout
@@ -74,7 +80,14 @@ final class InsertAllPipeline {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                Self.work(queue: queue, committer: committer, statistics: statistics, layout: layout, makeClient)
+                Self.work(
+                    queue: queue,
+                    pool: pool,
+                    committer: committer,
+                    statistics: statistics,
+                    layout: layout,
+                    makeClient
+                )
             }
             thread.name = "syspro-bq insertAll \(index + 1)"
             thread.start()
@@ -85,7 +98,7 @@ final class InsertAllPipeline {
         do {
             for segment in segments {
                 guard !committer.failed, !shouldStop() else { break }
-                try produce(segment, queue: queue, committer: committer, ordinal: &ordinal)
+                try produce(segment, queue: queue, pool: pool, committer: committer, ordinal: &ordinal)
                 report.segments += 1
             }
         } catch {
@@ -103,6 +116,7 @@ final class InsertAllPipeline {
     private func produce(
         _ segment: SegmentWork,
         queue: WorkQueue<Job>,
+        pool: InsertAllBatchPool,
         committer: OrderedJournalCommitter,
         ordinal: inout Int
     ) throws {
@@ -112,24 +126,23 @@ final class InsertAllPipeline {
         let start = segment.acknowledged.first.map { $0.lowerBound == 0 ? $0.upperBound : 0 } ?? 0
         var batcher = InsertAllBatcher(
             maxRows: configuration.maxRowsPerRequest,
-            maxBytes: configuration.maxBytesPerRequest
+            maxBytes: configuration.maxBytesPerRequest,
+            pool: pool
         )
         var counter = ordinal
-        func submit(_ rows: [StagedRow]) {
-            queue.push(Job(ordinal: counter, seq: seq, rows: rows))
+        func submit(_ batch: InsertAllBatch) {
+            queue.push(Job(ordinal: counter, seq: seq, batch: batch))
             counter += 1
         }
-        func handle(_ actions: [InsertAllBatcher.Action]) {
-            for action in actions {
-                switch action {
-                case .none: break
-                case .send(let rows): submit(rows)
-                case .reject(let row, let reason):
-                    committer.complete(counter, .reject(seq: seq, row: row, reason: reason))
-                    counter += 1
-                }
+        func handle(_ action: InsertAllBatcher.Action) {
+            switch action {
+            case .send(let batch): submit(batch)
+            case .reject(let row, let reason):
+                committer.complete(counter, .reject(seq: seq, row: row, reason: reason))
+                counter += 1
             }
         }
+        let resuming = !skip.isEmpty || !segment.acknowledged.isEmpty
         var stopped = false
         try log.withReader(manifest) { reader in
             try reader.forEachRow(from: start) { buffer, row in
@@ -137,10 +150,11 @@ final class InsertAllPipeline {
                     stopped = true
                     return false
                 }
-                if skip.contains(row) || segment.acknowledged.contains(where: { $0.contains(row) }) { return true }
-                let bytes = [UInt8](buffer)
-                if let filter = segment.filter, !filter(bytes) { return true }
-                handle(batcher.add(StagedRow(line: Int(row), bytes: bytes)))
+                if resuming, skip.contains(row) || segment.acknowledged.contains(where: { $0.contains(row) }) {
+                    return true
+                }
+                if let filter = segment.filter, !filter([UInt8](buffer)) { return true }
+                batcher.add(line: Int(row), bytes: buffer, handle)
                 return true
             }
         }
@@ -162,6 +176,7 @@ final class InsertAllPipeline {
 
     private static func work(
         queue: WorkQueue<Job>,
+        pool: InsertAllBatchPool,
         committer: OrderedJournalCommitter,
         statistics: StatisticsBox,
         layout: RawTableLayout,
@@ -172,13 +187,18 @@ final class InsertAllPipeline {
         while let job = queue.pop() {
             // After a failure, drain the queue without sending: those rows are resent next run.
             guard !committer.failed else { continue }
+            let (ordinal, seq) = (job.ordinal, job.seq)
+            // The batch's only owner from here on, so its buffers go back to the pool without a copy.
+            let batch = (consume job).batch
             do {
                 if client == nil { client = try makeClient() }
                 guard let client else { continue }
-                let result = try BatchDelivery(client: client, layout: layout).deliver(job.rows)
-                committer.complete(job.ordinal, .batch(seq: job.seq, sent: job.rows.count, result: result))
+                let result = try BatchDelivery(client: client, layout: layout).deliver(batch)
+                let sent = batch.count
+                pool.give(batch)
+                committer.complete(ordinal, .batch(seq: seq, sent: sent, result: result))
             } catch {
-                committer.fail(job.ordinal, error)
+                committer.fail(ordinal, error)
             }
         }
     }

@@ -39,6 +39,11 @@ struct InsertAllOutcome: Equatable {
         return outcome
     }
 
+    /// Whether a 2xx insertAll answer says every row was inserted: no `insertErrors`, or an empty list.
+    static func isClean(_ body: [UInt8]) -> Bool {
+        JSONDocument.lenient(body)["insertErrors"].array.isEmpty
+    }
+
     /// `invalid at <location>: <message>`.
     static func describe(_ error: JSONDocument) -> String {
         var text = "BigQuery rejected the row (invalid"

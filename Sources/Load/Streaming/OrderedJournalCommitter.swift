@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import SegmentLog
+import Synchronization
 
 /// Journals insertAll results in the order their rows were read, however the requests finish.
 ///
@@ -45,8 +46,11 @@ final class OrderedJournalCommitter: @unchecked Sendable {
         self.appender = appender
     }
 
+    /// Set with the first failure; read without the lock, since the reader asks once per row.
+    private let failedFlag = Atomic<Bool>(false)
+
     /// Whether a unit failed; producers stop reading when it did.
-    var failed: Bool { lock.withLock { firstFailure != nil } }
+    var failed: Bool { failedFlag.load(ordering: .acquiring) }
 
     /// The first failure, if any.
     var failure: (any Error)? { lock.withLock { firstFailure } }
@@ -62,6 +66,7 @@ final class OrderedJournalCommitter: @unchecked Sendable {
                     try journal(ready)
                 } catch {
                     firstFailure = error
+                    failedFlag.store(true, ordering: .releasing)
                 }
                 next += 1
             }
@@ -72,31 +77,30 @@ final class OrderedJournalCommitter: @unchecked Sendable {
     func fail(_ ordinal: Int, _ error: any Error) {
         lock.withLock {
             if firstFailure == nil { firstFailure = error }
+            failedFlag.store(true, ordering: .releasing)
         }
     }
 
     private func journal(_ unit: Unit) throws {
         switch unit {
         case .batch(let seq, let sent, let result):
-            var records: [JournalRecord] = []
-            for run in Self.contiguousRuns(result.acknowledged) {
-                guard let first = run.first, let last = run.last else { continue }
-                records.append(
-                    .ack(
-                        seq: seq,
-                        firstRow: Int64(first.line),
-                        rowCount: Int64(run.count),
-                        insertIdFirst: first.insertID ?? "",
-                        insertIdLast: last.insertID ?? "",
-                        response: "HTTP 200; batch \(sent) rows; acked \(result.acknowledged.count); "
-                            + "rejected \(result.rejected.count); splits \(result.splits); resent \(result.resentRows)"
-                    )
+            let response =
+                "HTTP 200; batch \(sent) rows; acked \(result.acknowledgedCount); "
+                + "rejected \(result.rejected.count); splits \(result.splits); resent \(result.resentRows)"
+            let records: [JournalRecord] = result.acknowledged.map { run in
+                .ack(
+                    seq: seq,
+                    firstRow: Int64(run.firstLine),
+                    rowCount: Int64(run.count),
+                    insertIdFirst: run.insertIDFirst,
+                    insertIdLast: run.insertIDLast,
+                    response: response
                 )
             }
             if !records.isEmpty { try appender.append(records) }
             try quarantine(seq: seq, result.rejected.map { ($0.row, $0.reason) })
             totals.rowsSent += sent
-            totals.acknowledged += result.acknowledged.count
+            totals.acknowledged += result.acknowledgedCount
             totals.splits += result.splits
             totals.resentRows += result.resentRows
         case .reject(let seq, let row, let reason):
@@ -120,18 +124,5 @@ final class OrderedJournalCommitter: @unchecked Sendable {
         )
         quarantinedNow[seq, default: 0] += rows.count
         totals.quarantined += rows.count
-    }
-
-    /// Splits rows sorted by line into runs of consecutive lines.
-    static func contiguousRuns(_ rows: [StagedRow]) -> [[StagedRow]] {
-        var runs: [[StagedRow]] = []
-        for row in rows {
-            if let last = runs.last?.last, last.line + 1 == row.line {
-                runs[runs.count - 1].append(row)
-            } else {
-                runs.append([row])
-            }
-        }
-        return runs
     }
 }
