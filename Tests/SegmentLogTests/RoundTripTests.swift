@@ -23,6 +23,27 @@ import Testing
         #expect(try staging.log.streams() == [staging.stream])
     }
 
+    /// Compressing blocks on the background thread writes the same segment bytes and block index as inline.
+    @Test(arguments: [64, 2048, 1 << 20])
+    func backgroundCompressionWritesIdenticalSegments(blockSize: Int) throws {
+        let inline = try TestStaging()
+        let background = try TestStaging()
+        let (inlineManifests, _) = try inline.write(segments: 2, rowsPerSegment: 300, blockSize: blockSize, padding: 2)
+        let (backgroundManifests, _) = try background.write(
+            segments: 2,
+            rowsPerSegment: 300,
+            blockSize: blockSize,
+            padding: 2,
+            compressInBackground: true
+        )
+        #expect(backgroundManifests == inlineManifests)
+        for manifest in inlineManifests {
+            let expected = try Data(contentsOf: URL(fileURLWithPath: inline.path(.segment(manifest.sequence))))
+            let actual = try Data(contentsOf: URL(fileURLWithPath: background.path(.segment(manifest.sequence))))
+            #expect(actual == expected)
+        }
+    }
+
     /// `zcat | wc -l` equals the manifest's row count and every line parses as JSON in Python.
     @Test func segmentsAreOrdinaryGzipNDJSON() throws {
         let staging = try TestStaging()
