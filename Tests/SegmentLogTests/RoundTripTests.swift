@@ -44,6 +44,30 @@ import Testing
         }
     }
 
+    /// The uncompressed size a writer reports while a segment fills (Stage's byte limit) is the same whether
+    /// blocks are compressed inline or in the background.
+    @Test func backgroundCompressionReportsTheSameOpenSegmentSize() throws {
+        var sizes: [[Int64]] = []
+        for background in [false, true] {
+            let staging = try TestStaging()
+            var seen: [Int64] = []
+            try staging.log.withWriter(
+                stream: staging.stream,
+                schema: TestStaging.schema,
+                runID: "20261127T150000Z-4f2a9c",
+                options: WriterOptions(blockSize: 200, compressInBackground: background)
+            ) { writer in
+                for number in 1...40 {
+                    try writer.append(line: TestStaging.row(number))
+                    seen.append(writer.uncompressedBytesInCurrentSegment)
+                }
+                try writer.seal(try TestStaging.metadata(rows: 40))
+            }
+            sizes.append(seen)
+        }
+        #expect(sizes[1] == sizes[0])
+    }
+
     /// `zcat | wc -l` equals the manifest's row count and every line parses as JSON in Python.
     @Test func segmentsAreOrdinaryGzipNDJSON() throws {
         let staging = try TestStaging()

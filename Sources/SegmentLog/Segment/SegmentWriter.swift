@@ -91,7 +91,8 @@ public final class SegmentWriter {
     /// Uncompressed bytes appended to the current segment so far (stored lines, with their prefixes).
     public var uncompressedBytesInCurrentSegment: Int64 {
         guard let current else { return 0 }
-        return current.uncompressedSize + Int64(current.block.count) + (inFlight?.uncompressedLength ?? 0)
+        // A block in the background compressor is already counted in `uncompressedSize` (at submit).
+        return current.uncompressedSize + Int64(current.block.count)
     }
 
     /// Appends one row to the current segment, starting a new segment if none is open.
