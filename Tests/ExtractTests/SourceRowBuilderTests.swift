@@ -126,4 +126,18 @@ import Testing
         #expect(ODataLiteral.rowVersion("0x00000000000007D1") == "binary'AAAAAAAAB9E='")
         #expect(Base64.decode(Base64.encode([0xFB, 0xFF, 0x01])) == [0xFB, 0xFF, 0x01])
     }
+
+    /// The padded-base64 fast path gives exactly what the general decoder gives, and declines other shapes.
+    @Test(arguments: [
+        "AAAAAAAAB9E=", "//////////8=", "gAAAAAAAAAE=", "AQIDBAUGBwg=", "_-_-_-_-_-8=", "AAAAAAAAB9F=",
+        "AAAAAAAAB9E", "AAAAAAAAB9E==", "AAAAAAAA!9E=", "0x00000000000007D1", "", "AAAAAAAAAAAAAAA=",
+    ])
+    func paddedBase64FastPathMatchesTheDecoder(_ text: String) {
+        let fast = Array(text.utf8).withUnsafeBufferPointer { RowVersionText.staged(paddedBase64: $0) }
+        if let fast {
+            #expect(fast == RowVersionText.staged(fromWire: text))
+        } else {
+            #expect(text.utf8.count != 12 || !text.hasSuffix("=") || RowVersionText.staged(fromWire: text) == nil)
+        }
+    }
 }

@@ -23,6 +23,51 @@ import Testing
         #expect(try staging.log.streams() == [staging.stream])
     }
 
+    /// Compressing blocks on the background thread writes the same segment bytes and block index as inline.
+    @Test(arguments: [64, 2048, 1 << 20])
+    func backgroundCompressionWritesIdenticalSegments(blockSize: Int) throws {
+        let inline = try TestStaging()
+        let background = try TestStaging()
+        let (inlineManifests, _) = try inline.write(segments: 2, rowsPerSegment: 300, blockSize: blockSize, padding: 2)
+        let (backgroundManifests, _) = try background.write(
+            segments: 2,
+            rowsPerSegment: 300,
+            blockSize: blockSize,
+            padding: 2,
+            compressInBackground: true
+        )
+        #expect(backgroundManifests == inlineManifests)
+        for manifest in inlineManifests {
+            let expected = try Data(contentsOf: URL(fileURLWithPath: inline.path(.segment(manifest.sequence))))
+            let actual = try Data(contentsOf: URL(fileURLWithPath: background.path(.segment(manifest.sequence))))
+            #expect(actual == expected)
+        }
+    }
+
+    /// The uncompressed size a writer reports while a segment fills (Stage's byte limit) is the same whether
+    /// blocks are compressed inline or in the background.
+    @Test func backgroundCompressionReportsTheSameOpenSegmentSize() throws {
+        var sizes: [[Int64]] = []
+        for background in [false, true] {
+            let staging = try TestStaging()
+            var seen: [Int64] = []
+            try staging.log.withWriter(
+                stream: staging.stream,
+                schema: TestStaging.schema,
+                runID: "20261127T150000Z-4f2a9c",
+                options: WriterOptions(blockSize: 200, compressInBackground: background)
+            ) { writer in
+                for number in 1...40 {
+                    try writer.append(line: TestStaging.row(number))
+                    seen.append(writer.uncompressedBytesInCurrentSegment)
+                }
+                try writer.seal(try TestStaging.metadata(rows: 40))
+            }
+            sizes.append(seen)
+        }
+        #expect(sizes[1] == sizes[0])
+    }
+
     /// `zcat | wc -l` equals the manifest's row count and every line parses as JSON in Python.
     @Test func segmentsAreOrdinaryGzipNDJSON() throws {
         let staging = try TestStaging()

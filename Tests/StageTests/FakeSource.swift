@@ -18,6 +18,8 @@ final class FakeSource: SourceReader {
     /// Fail the read with this error after delivering this many pages.
     var failAfterPages: (Int, any Error)?
     private(set) var windows: [ExtractQuery.Window] = []
+    /// Pages handed to `onPage` so far, over all reads.
+    private(set) var pagesDelivered = 0
 
     init(rows: [Row], strategy: ChangeStrategy, pageSize: Int = 3) {
         self.rows = rows
@@ -65,6 +67,7 @@ final class FakeSource: SourceReader {
                 )
             }
             index += slice.count
+            pagesDelivered += 1
             try onPage(
                 sourceRows,
                 PageInfo(

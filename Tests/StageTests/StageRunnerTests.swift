@@ -144,6 +144,49 @@ import Testing
         )
     }
 
+    /// Reading the next page on a second thread and compressing blocks in the background stage the same rows,
+    /// in the same order, with the same insertIds and segments as the single-threaded path.
+    @Test func pipelinedRunStagesTheSameRowsAsInline() throws {
+        var staged: [[String]] = []
+        var manifests: [[Int64]] = []
+        for pipelined in [false, true] {
+            let (log, root) = try makeLog()
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let source = FakeSource(rows: rows(50), strategy: .rowVersion, pageSize: 4)
+            let options = StageOptions(
+                segmentMaxRows: 9,
+                blockSize: 300,
+                sweepEveryRuns: 0,
+                prefetchPages: pipelined,
+                compressInBackground: pipelined
+            )
+            let runner = StageRunner(log: log, source: source, options: options, logger: logger)
+            let result = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+            #expect(result.rowsStaged == 50 && result.pages == 13)
+            staged.append(try stagedLines(log).map { "\($0["_segment"]!)/\($0["_line"]!)/\($0["_insert_id"]!)" })
+            let stream = try StreamID(company: "A", table: "ApInvoice")
+            manifests.append(try log.manifests(of: stream).map(\.rowCount))
+        }
+        #expect(staged[0].count == 50)
+        #expect(staged[1] == staged[0])
+        #expect(manifests[1] == manifests[0])
+    }
+
+    /// When staging a page fails, the prefetching reader stops: the error is the staging error and the source
+    /// reads at most two pages past the failing one (one waiting in the hand-off, one blocked handing over).
+    @Test func stagingFailureStopsThePrefetchingReader() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var table = rows(30)
+        table[5].amount = "not a decimal"
+        let source = FakeSource(rows: table, strategy: .rowVersion, pageSize: 3)
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        #expect(throws: SysproBQError.self) {
+            try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        }
+        #expect(source.pagesDelivered <= 4, "page 1 failed; at most pages 2 and 3 were read ahead")
+    }
+
     /// A cancelled run seals what it read, reports the interruption, and writes no tombstone.
     @Test func cancelledRunStopsSafely() throws {
         let (log, root) = try makeLog()

@@ -58,6 +58,20 @@ public final class SHA256Hasher {
         return SHA256Digest(bytes: output)!
     }
 
+    /// Writes the digest of everything added since the last reset into `output` (32 bytes) and resets the
+    /// hasher; unlike ``finalize()`` it allocates nothing, for per-row hashing on hot paths.
+    ///
+    /// - Parameter output: at least ``SHA256Digest/byteCount`` bytes; only written during the call.
+    public func finalize(into output: UnsafeMutableRawBufferPointer) {
+        precondition(output.count >= SHA256Digest.byteCount, "a SHA-256 digest needs 32 bytes")
+        var length: UInt32 = 0
+        let status = EVP_DigestFinal_ex(context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &length)
+        guard status == 1, length == UInt32(SHA256Digest.byteCount) else {
+            fatalError("EVP_DigestFinal_ex failed for SHA-256: \(OpenSSLError.lastErrorText())")
+        }
+        Self.initialize(context)
+    }
+
     private static func initialize(_ context: OpaquePointer) {
         guard EVP_DigestInit_ex(context, fetchedSHA256, nil) == 1 else {
             fatalError("EVP_DigestInit_ex failed for SHA-256: \(OpenSSLError.lastErrorText())")

@@ -17,6 +17,44 @@ enum RowVersionText {
         return "0x" + hex(bytes)
     }
 
+    /// The staged form of an 8-byte rowversion sent as 12 characters of padded base64 (OData's `Edm.Binary`,
+    /// the form every row carries), built without intermediate arrays; `nil` when `text` is not exactly that
+    /// shape, so the caller falls back to ``staged(fromWire:)`` (same result for every input it accepts).
+    static func staged(paddedBase64 text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard text.count == 12, text[11] == UInt8(ascii: "=") else { return nil }
+        var accumulator: UInt64 = 0
+        for index in 0..<10 {
+            guard let value = base64Value(text[index]) else { return nil }
+            accumulator = accumulator << 6 | UInt64(value)
+        }
+        guard let last = base64Value(text[10]) else { return nil }
+        // 10 characters give 60 bits; the 11th adds 6 more, of which the top 4 complete the 64 (the original
+        // decoder also ignores the 2 low bits of the last character).
+        accumulator = accumulator << 4 | UInt64(last >> 2)
+        let digits = hexDigits
+        return String(unsafeUninitializedCapacity: 18) { output in
+            output[0] = UInt8(ascii: "0")
+            output[1] = UInt8(ascii: "x")
+            for index in 0..<16 {
+                output[2 + index] = digits[Int(accumulator >> UInt64(60 - 4 * index) & 0xF)]
+            }
+            return 18
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    private static func base64Value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): return 62
+        case UInt8(ascii: "/"), UInt8(ascii: "_"): return 63
+        default: return nil
+        }
+    }
+
     /// The base64 form of a staged `0x…` rowversion, for an OData `binary'…'` literal.
     static func base64(fromStaged text: String) -> String? {
         guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = hexBytes(text.dropFirst(2)),

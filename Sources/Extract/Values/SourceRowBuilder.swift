@@ -41,6 +41,8 @@ struct SourceRowBuilder {
     private let businessDateIndex: Int?
     private let amountIndices: [Int]
     private var output: [UInt8] = []
+    /// Reused for the normalised text of keys, amounts and the business date (one row at a time).
+    private var scratch: [UInt8] = []
 
     init(entry: CatalogEntry) {
         self.entry = entry
@@ -232,17 +234,18 @@ struct SourceRowBuilder {
         }
     }
 
-    private func normalizedText(
+    private mutating func normalizedText(
         _ raw: RawRow,
         _ index: Int,
         keyValues: [String]?,
         dateOnly: Bool = false
     ) throws(SysproBQError) -> String {
-        var target: [UInt8] = []
-        if let problem = Self.appendNormalized(raw, index, kind: plans[index].kind, to: &target, dateOnly: dateOnly) {
+        scratch.removeAll(keepingCapacity: true)
+        let kind = plans[index].kind
+        if let problem = Self.appendNormalized(raw, index, kind: kind, to: &scratch, dateOnly: dateOnly) {
             throw invalid(index, raw: raw, keyValues: keyValues, problem: problem)
         }
-        return String(decoding: target, as: UTF8.self)
+        return String(decoding: scratch, as: UTF8.self)
     }
 
     private func rowVersionText(_ raw: RawRow, _ index: Int, keyValues: [String]) throws(SysproBQError) -> String? {
@@ -250,6 +253,7 @@ struct SourceRowBuilder {
         case .absent, .null:
             return nil
         case .string:
+            if let staged = raw.withBytes(index, RowVersionText.staged(paddedBase64:)) { return staged }
             guard let staged = RowVersionText.staged(fromWire: raw.text(index)) else {
                 throw invalid(
                     index,

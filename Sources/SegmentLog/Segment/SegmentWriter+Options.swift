@@ -5,10 +5,21 @@ public struct WriterOptions: Sendable, Hashable {
     /// zlib level, 0-9; default 6.
     public var compressionLevel: Int32
 
-    public init(blockSize: Int = Format.defaultBlockSize, compressionLevel: Int32 = Format.defaultCompressionLevel) {
+    /// Compress each full block on a background thread while the next one fills (pigz-style). The bytes
+    /// written are identical either way; what changes is when a block's failure surfaces: inline, at the
+    /// `append` that filled the block; in the background, at the next `append` that fills a block, or at
+    /// `seal`. Either way the segment is discarded and the error thrown. Default off.
+    public var compressInBackground: Bool
+
+    public init(
+        blockSize: Int = Format.defaultBlockSize,
+        compressionLevel: Int32 = Format.defaultCompressionLevel,
+        compressInBackground: Bool = false
+    ) {
         precondition(blockSize > 0, "blockSize must be positive")
         self.blockSize = blockSize
         self.compressionLevel = compressionLevel
+        self.compressInBackground = compressInBackground
     }
 }
 

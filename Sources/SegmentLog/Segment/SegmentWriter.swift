@@ -30,6 +30,10 @@ public final class SegmentWriter {
     private var previousHash: String
     private var current: OpenSegment?
     private var compressed: [UInt8] = []
+    /// The background compressor (``WriterOptions/compressInBackground``), or nil to compress inline.
+    private var background: BlockCompressor?
+    /// The block index entry of the block in the background compressor, waiting for its compressed bytes.
+    private var inFlight: (firstRow: Int64, rowCount: Int64, uncompressedLength: Int64)?
     /// What recovery quarantined when this writer opened the stream.
     public let recoveryReport: RecoveryReport
 
@@ -68,6 +72,7 @@ public final class SegmentWriter {
         self.nextSequence = nextSequence
         self.previousHash = previousHash
         self.compressor = try GzipCompressor(level: options.compressionLevel)
+        self.background = options.compressInBackground ? try BlockCompressor(level: options.compressionLevel) : nil
         var logger = log.logger
         logger[metadataKey: "stream"] = "\(stream)"
         self.logger = logger
@@ -86,6 +91,7 @@ public final class SegmentWriter {
     /// Uncompressed bytes appended to the current segment so far (stored lines, with their prefixes).
     public var uncompressedBytesInCurrentSegment: Int64 {
         guard let current else { return 0 }
+        // A block in the background compressor is already counted in `uncompressedSize` (at submit).
         return current.uncompressedSize + Int64(current.block.count)
     }
 
@@ -101,17 +107,21 @@ public final class SegmentWriter {
         try checkOpen()
         try Self.validate(line)
         if current == nil { try startSegment() }
-        let row = current!.rowCount
-        var prefix: [UInt8] = Format.linePrefixSegment
-        DecimalText.append(current!.sequence, to: &prefix)
-        prefix.append(contentsOf: Format.linePrefixLine)
-        DecimalText.append(UInt64(row), to: &prefix)
-        prefix.append(UInt8(ascii: ","))
-        let storedLength = prefix.count + line.count  // the leading "{" is replaced by the prefix; LF added
+        let row = UInt64(current!.rowCount)
+        let sequence = current!.sequence
+        // The leading "{" is replaced by the prefix; LF added.
+        let prefixLength =
+            Format.linePrefixSegment.count + DecimalText.digitCount(sequence) + Format.linePrefixLine.count
+            + DecimalText.digitCount(row) + 1
+        let storedLength = prefixLength + line.count
         if !current!.block.isEmpty, current!.block.count + storedLength > options.blockSize {
             try guarded { try flushBlock() }
         }
-        current!.block.append(contentsOf: prefix)
+        current!.block.append(contentsOf: Format.linePrefixSegment)
+        DecimalText.append(sequence, to: &current!.block)
+        current!.block.append(contentsOf: Format.linePrefixLine)
+        DecimalText.append(row, to: &current!.block)
+        current!.block.append(UInt8(ascii: ","))
         current!.block.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[1...]))
         current!.block.append(Format.lineFeed)
         current!.rowCount += 1
@@ -152,6 +162,7 @@ public final class SegmentWriter {
         var segmentRenamed = false
         do {
             if !current!.block.isEmpty { try flushBlock() }
+            try writeBlockInFlight()
             try current!.file.sync()
             try current!.file.close()
             let digest = current!.hasher.finalize().hex
@@ -287,29 +298,57 @@ public final class SegmentWriter {
         current = OpenSegment(sequence: sequence, tempPath: tempPath, file: file, hasher: SHA256Hasher())
     }
 
-    /// Compresses the pending block as one gzip member and writes it.
+    /// Compresses the pending block as one gzip member and writes it; in the background mode, writes the
+    /// block in flight (waiting for it) and hands the pending one to the background compressor.
     private func flushBlock() throws {
-        compressed.removeAll(keepingCapacity: true)
-        try current!.block.withUnsafeBytes { try compressor.update($0, appendingTo: &compressed) }
-        try compressor.finish(appendingTo: &compressed)
-        let crc = CRC32.checksum(compressed)
-        try current!.file.write(compressed)
-        current!.hasher.update(compressed)
-        let rows = current!.rowCount - current!.blockFirstRow
+        let firstRow = current!.blockFirstRow
+        let rows = current!.rowCount - firstRow
+        let length = Int64(current!.block.count)
+        if let background {
+            try writeBlockInFlight()
+            background.submit(swapping: &current!.block)
+            inFlight = (firstRow, rows, length)
+        } else {
+            compressed.removeAll(keepingCapacity: true)
+            try current!.block.withUnsafeBytes { try compressor.update($0, appendingTo: &compressed) }
+            try compressor.finish(appendingTo: &compressed)
+            try writeMember(compressed, firstRow: firstRow, rowCount: rows, uncompressedLength: length)
+            current!.block.removeAll(keepingCapacity: true)
+        }
+        current!.uncompressedSize += length
+        current!.blockFirstRow = current!.rowCount
+    }
+
+    /// Waits for the block in the background compressor, if any, and writes it.
+    private func writeBlockInFlight() throws {
+        guard let background, let block = inFlight else { return }
+        inFlight = nil
+        try background.wait { member in
+            try writeMember(
+                member,
+                firstRow: block.firstRow,
+                rowCount: block.rowCount,
+                uncompressedLength: block.uncompressedLength
+            )
+        }
+    }
+
+    /// Appends one gzip member to the segment file, the file hash and the block index.
+    private func writeMember(_ member: [UInt8], firstRow: Int64, rowCount: Int64, uncompressedLength: Int64) throws {
+        let crc = CRC32.checksum(member)
+        try current!.file.write(member)
+        current!.hasher.update(member)
         current!.blocks.append(
             BlockIndexEntry(
                 compressedOffset: current!.compressedSize,
-                compressedLength: Int64(compressed.count),
+                compressedLength: Int64(member.count),
                 crc32: crc,
-                firstRow: current!.blockFirstRow,
-                rowCount: rows,
-                uncompressedLength: Int64(current!.block.count)
+                firstRow: firstRow,
+                rowCount: rowCount,
+                uncompressedLength: uncompressedLength
             )
         )
-        current!.compressedSize += Int64(compressed.count)
-        current!.uncompressedSize += Int64(current!.block.count)
-        current!.blockFirstRow = current!.rowCount
-        current!.block.removeAll(keepingCapacity: true)
+        current!.compressedSize += Int64(member.count)
     }
 
     /// Runs `body`; on failure discards the current segment and rethrows with context.
@@ -345,8 +384,11 @@ public final class SegmentWriter {
             }
         }
         current = nil
+        inFlight = nil
+        background?.cancel()
         // A failure inside zlib leaves the compressor unusable; a fresh one is cheap.
         if let fresh = try? GzipCompressor(level: options.compressionLevel) { compressor = fresh }
+        if background != nil, let fresh = try? BlockCompressor(level: options.compressionLevel) { background = fresh }
     }
 
     private static func wrap(_ error: any Error, _ context: String) -> SysproBQError {
@@ -357,6 +399,17 @@ public final class SegmentWriter {
 
 /// Decimal rendering of integers straight into a byte buffer (no String allocation per row).
 enum DecimalText {
+    /// The number of decimal digits of `value`.
+    static func digitCount(_ value: UInt64) -> Int {
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        return digits
+    }
+
     static func append(_ value: UInt64, to output: inout [UInt8]) {
         var digits = 1
         var probe = value

@@ -34,6 +34,50 @@ public struct VersionIndex: Sendable {
         }
     }
 
+    /// Computes key and version digests (the same values as ``keyDigest(_:)`` and ``versionDigest(_:)``) with
+    /// one reused SHA-256 context and material buffer, so the per-row path allocates nothing.
+    ///
+    /// This type is not thread-safe: one digester per runner.
+    public struct Digester {
+        private let hasher = SHA256Hasher()
+        private var material: [UInt8] = []
+
+        public init() {
+            material.reserveCapacity(256)
+        }
+
+        /// The digest of a key: its values, each followed by NUL.
+        public mutating func key(_ keyValues: [String]) -> Digest {
+            material.removeAll(keepingCapacity: true)
+            for value in keyValues {
+                var value = value
+                value.withUTF8 { material.append(contentsOf: $0) }
+                material.append(0)
+            }
+            return digest()
+        }
+
+        /// The digest of a version text.
+        public mutating func version(_ version: String) -> Digest {
+            material.removeAll(keepingCapacity: true)
+            var version = version
+            version.withUTF8 { material.append(contentsOf: $0) }
+            return digest()
+        }
+
+        private func digest() -> Digest {
+            withUnsafeTemporaryAllocation(byteCount: SHA256Digest.byteCount, alignment: 8) { output in
+                material.withUnsafeBytes { hasher.update($0) }
+                hasher.finalize(into: output)
+                var high: UInt64 = 0
+                var low: UInt64 = 0
+                for index in 0..<8 { high = high << 8 | UInt64(output[index]) }
+                for index in 8..<16 { low = low << 8 | UInt64(output[index]) }
+                return Digest(high: high, low: low)
+            }
+        }
+    }
+
     public struct Entry: Sendable, Hashable {
         /// The key values, joined by NUL (keys never contain NUL).
         public var keyText: String

@@ -13,6 +13,16 @@ public struct StagedLineBuilder {
     public let runID: String
     public let extractedAt: String
     private var buffer: [UInt8] = []
+    /// The insertId material of the current row: company NUL table NUL (fixed), then key values and version.
+    private var material: [UInt8] = []
+    private let fixedMaterialCount: Int
+    /// `","_company":"A","_table":"T","_version":` — the fixed bytes between the insertId and the version.
+    private let afterInsertID: [UInt8]
+    /// `,"_extracted_at":"…","_run_id":"…"` — the fixed bytes after `_deleted`.
+    private let afterDeleted: [UInt8]
+    /// One SHA-256 context reused for every row (a fresh EVP context per row cost more than the hashing).
+    private let hasher = SHA256Hasher()
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// - Parameters:
     ///   - extractedAt: RFC 3339 UTC with microseconds, the same for every row of a run.
@@ -22,6 +32,27 @@ public struct StagedLineBuilder {
         self.runID = runID
         self.extractedAt = extractedAt
         buffer.reserveCapacity(1024)
+        material.append(contentsOf: company.utf8)
+        material.append(0)
+        material.append(contentsOf: table.utf8)
+        material.append(0)
+        fixedMaterialCount = material.count
+        var middle: [UInt8] = [UInt8(ascii: ",")]
+        JSONText.appendKey("_company", to: &middle)
+        JSONText.appendString(company, to: &middle)
+        middle.append(UInt8(ascii: ","))
+        JSONText.appendKey("_table", to: &middle)
+        JSONText.appendString(table, to: &middle)
+        middle.append(UInt8(ascii: ","))
+        JSONText.appendKey("_version", to: &middle)
+        afterInsertID = middle
+        var tail: [UInt8] = [UInt8(ascii: ",")]
+        JSONText.appendKey("_extracted_at", to: &tail)
+        JSONText.appendString(extractedAt, to: &tail)
+        tail.append(UInt8(ascii: ","))
+        JSONText.appendKey("_run_id", to: &tail)
+        JSONText.appendString(runID, to: &tail)
+        afterDeleted = tail
     }
 
     /// The insertId of a record version: the first 32 hex digits of SHA-256 over company, table, each key
@@ -81,34 +112,40 @@ public struct StagedLineBuilder {
     }
 
     private mutating func beginLine(keyValues: [String], version: String, deleted: Bool) {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(UInt8(ascii: "{"))
-        JSONText.appendKey("_insert_id", to: &buffer)
-        JSONText.appendString(
-            Self.insertID(company: company, table: table, keyValues: keyValues, version: version),
-            to: &buffer
-        )
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_company", to: &buffer)
-        JSONText.appendString(company, to: &buffer)
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_table", to: &buffer)
-        JSONText.appendString(table, to: &buffer)
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_version", to: &buffer)
-        JSONText.appendString(version, to: &buffer)
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_deleted", to: &buffer)
-        if deleted {
-            JSONText.appendLiteral("true", to: &buffer)
-        } else {
-            JSONText.appendLiteral("false", to: &buffer)
+        // The insertId (same bytes as ``insertID(company:table:keyValues:version:)``), hashed with the reused
+        // context from a reused material buffer: no allocation per row.
+        material.removeSubrange(fixedMaterialCount...)
+        for value in keyValues {
+            Self.appendUTF8(value, to: &material)
+            material.append(0)
         }
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_extracted_at", to: &buffer)
-        JSONText.appendString(extractedAt, to: &buffer)
-        buffer.append(UInt8(ascii: ","))
-        JSONText.appendKey("_run_id", to: &buffer)
-        JSONText.appendString(runID, to: &buffer)
+        Self.appendUTF8(version, to: &material)
+        material.append(0)
+        buffer.removeAll(keepingCapacity: true)
+        JSONText.appendLiteral("{\"_insert_id\":\"", to: &buffer)
+        withUnsafeTemporaryAllocation(byteCount: SHA256Digest.byteCount, alignment: 8) { digest in
+            material.withUnsafeBytes { hasher.update($0) }
+            hasher.finalize(into: digest)
+            for index in 0..<16 {
+                let byte = digest[index]
+                buffer.append(Self.hexDigits[Int(byte >> 4)])
+                buffer.append(Self.hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(contentsOf: afterInsertID)
+        JSONText.appendString(version, to: &buffer)
+        if deleted {
+            JSONText.appendLiteral(",\"_deleted\":true", to: &buffer)
+        } else {
+            JSONText.appendLiteral(",\"_deleted\":false", to: &buffer)
+        }
+        buffer.append(contentsOf: afterDeleted)
+    }
+
+    @inline(__always)
+    private static func appendUTF8(_ value: String, to output: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { output.append(contentsOf: $0) }
     }
 }

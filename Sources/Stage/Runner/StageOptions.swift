@@ -14,6 +14,12 @@ public struct StageOptions: Sendable, Hashable {
     /// For rowversion tables: how many of the newest segments seed the version index, so rows re-read after
     /// a crash between a seal and the watermark update are recognised.
     public var rowVersionOverlapSegments: Int
+    /// Read the next page on a second thread while the current one is staged (``PageHandoff``). One request
+    /// per stream stays in flight; the source is used by one thread at a time.
+    public var prefetchPages: Bool
+    /// Compress segment blocks on a background thread while the next block fills
+    /// (``WriterOptions/compressInBackground``); the segment bytes are identical either way.
+    public var compressInBackground: Bool
 
     public init(
         segmentMaxRows: Int = 200_000,
@@ -21,7 +27,9 @@ public struct StageOptions: Sendable, Hashable {
         gzipLevel: Int32 = 1,
         blockSize: Int = 1 << 20,
         sweepEveryRuns: Int = 12,
-        rowVersionOverlapSegments: Int = 2
+        rowVersionOverlapSegments: Int = 2,
+        prefetchPages: Bool = true,
+        compressInBackground: Bool = true
     ) {
         precondition(segmentMaxRows > 0 && segmentMaxBytes > 0 && blockSize > 0)
         self.segmentMaxRows = segmentMaxRows
@@ -30,6 +38,8 @@ public struct StageOptions: Sendable, Hashable {
         self.blockSize = blockSize
         self.sweepEveryRuns = sweepEveryRuns
         self.rowVersionOverlapSegments = rowVersionOverlapSegments
+        self.prefetchPages = prefetchPages
+        self.compressInBackground = compressInBackground
     }
 }
 

@@ -76,7 +76,11 @@ public final class StageRunner {
         let resolved = resolution.entry
         let stream = try StreamID(company: company, table: resolved.table)
         let schema = try Self.streamSchema(resolved)
-        let writerOptions = WriterOptions(blockSize: options.blockSize, compressionLevel: options.gzipLevel)
+        let writerOptions = WriterOptions(
+            blockSize: options.blockSize,
+            compressionLevel: options.gzipLevel,
+            compressInBackground: options.compressInBackground
+        )
         let writer = try log.openWriter(stream: stream, schema: schema, runID: runID, options: writerOptions)
         do {
             var result = try runLocked(
@@ -173,6 +177,10 @@ public final class StageRunner {
         var lastSealed = manifests.last?.sequence ?? 0
         let sourceQuery = "\(entry.table) \(plan.windowDescription)"
         let keepsAllKeys = plan.indexScope == .all
+        // A windowed index is only read during the run; when it is empty (a first run, or no recent segments)
+        // every row is new and the two digests per row are not needed.
+        let needsDigests = keepsAllKeys || index.count > 0
+        var digester = VersionIndex.Digester()
 
         func seal() throws {
             guard totals.rows > 0 else { return }
@@ -192,52 +200,60 @@ public final class StageRunner {
         let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
         let summary: Result<ReadSummary, any Error>
         do {
-            summary = .success(
-                try source.read(query) { rows, _ in
-                    result.pages += 1
-                    for row in rows {
-                        result.rowsRead += 1
-                        let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
-                        let key = VersionIndex.keyDigest(row.keyValues)
+            // Stages one page; runs on this thread while the next page is read (``PageHandoff``).
+            func stagePage(_ rows: [SourceRow], _: PageInfo) throws {
+                result.pages += 1
+                for row in rows {
+                    result.rowsRead += 1
+                    let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
+                    let cursor = plan.cursor(of: row)
+                    if let cursor, cursorSeen.map({ cursor > $0 }) ?? true { cursorSeen = cursor }
+                    var key = VersionIndex.Digest(high: 0, low: 0)
+                    var versionDigest = key
+                    if needsDigests {
+                        key = digester.key(row.keyValues)
                         if keepsAllKeys { seen.insert(key) }
-                        let cursor = plan.cursor(of: row)
-                        if let cursor, cursorSeen.map({ cursor > $0 }) ?? true { cursorSeen = cursor }
-                        let versionDigest = VersionIndex.versionDigest(version)
+                        versionDigest = digester.version(version)
                         guard index.isNew(key: key, version: versionDigest) else {
                             result.rowsUnchanged += 1
                             continue
                         }
-                        let line = builder.line(
-                            keyValues: row.keyValues,
-                            version: version,
-                            columnsJSON: row.columnsJSON
+                    }
+                    let line = builder.line(
+                        keyValues: row.keyValues,
+                        version: version,
+                        columnsJSON: row.columnsJSON
+                    )
+                    try writer.append(line: line)
+                    try totals.add(row: row, cursor: cursor)
+                    // Only an index over every key is kept current during the read: a windowed index (append-mostly
+                    // tables) guards the re-read overlap only, and recording every row would grow with the table.
+                    if keepsAllKeys {
+                        index.record(
+                            key: key,
+                            keyText: row.keyValues.joined(separator: "\u{0}"),
+                            version: versionDigest,
+                            deleted: false
                         )
-                        try writer.append(line: line)
-                        try totals.add(row: row, cursor: cursor)
-                        // Only an index over every key is kept current during the read: a windowed index (append-mostly
-                        // tables) guards the re-read overlap only, and recording every row would grow with the table.
-                        if keepsAllKeys {
-                            index.record(
-                                key: key,
-                                keyText: row.keyValues.joined(separator: "\u{0}"),
-                                version: versionDigest,
-                                deleted: false
-                            )
-                        }
-                        result.rowsStaged += 1
                     }
-                    if totals.rows >= Int64(self.options.segmentMaxRows)
-                        || writer.uncompressedBytesInCurrentSegment >= Int64(self.options.segmentMaxBytes)
-                    {
-                        try seal()
-                    }
-                    result.highestCursorRead = cursorSeen
-                    self.onPage(result)
-                    if self.isCancelled() {
-                        throw StageInterruption()
-                    }
+                    result.rowsStaged += 1
                 }
-            )
+                if totals.rows >= Int64(self.options.segmentMaxRows)
+                    || writer.uncompressedBytesInCurrentSegment >= Int64(self.options.segmentMaxBytes)
+                {
+                    try seal()
+                }
+                result.highestCursorRead = cursorSeen
+                self.onPage(result)
+                if self.isCancelled() {
+                    throw StageInterruption()
+                }
+            }
+            if options.prefetchPages {
+                summary = .success(try PageHandoff.read(source, query, stagePage: stagePage))
+            } else {
+                summary = .success(try source.read(query, onPage: stagePage))
+            }
         } catch {
             summary = .failure(error)
         }

@@ -3,14 +3,19 @@
 ///
 /// The scanner walks the members in order, so a column name quoted inside another column's string value is
 /// never mistaken for a member. Values come back as their decoded text: strings unescaped, `null` as `nil`,
-/// numbers and booleans as written. Pure; `Sendable`.
+/// numbers and booleans as written. Member names are compared as bytes where they hold no escape, so only the
+/// wanted values become `String`s (this runs once per staged GL row). Pure; `Sendable`.
 enum ColumnValueScanner {
-    /// The values of `names` in `columnsJSON`; a name that is absent or `null` maps to `nil`.
+    /// The values of `names` in `columnsJSON`, in the order of `names`; a name that is absent or `null` maps
+    /// to `nil`.
     /// - Returns: `nil` when the text is not a well-formed member list.
-    static func values(of names: Set<String>, in columnsJSON: [UInt8]) -> [String: String?]? {
-        var result: [String: String?] = [:]
+    static func values(of names: [[UInt8]], in columnsJSON: [UInt8]) -> [String?]? {
+        columnsJSON.withUnsafeBufferPointer { values(of: names, in: $0) }
+    }
+
+    private static func values(of names: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> [String?]? {
+        var result = [String?](repeating: nil, count: names.count)
         var index = 0
-        let bytes = columnsJSON
         func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x09 {
                 index += 1
@@ -18,7 +23,8 @@ enum ColumnValueScanner {
         }
         while index < bytes.count {
             skipSpace()
-            guard let key = readString(bytes, &index) else { return nil }
+            guard let key = stringRange(bytes, &index) else { return nil }
+            let slot = position(of: key, in: bytes, among: names)
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
@@ -26,15 +32,21 @@ enum ColumnValueScanner {
             guard index < bytes.count else { return nil }
             let value: String?
             if bytes[index] == UInt8(ascii: "\"") {
-                guard let text = readString(bytes, &index) else { return nil }
-                value = text
+                guard let range = stringRange(bytes, &index) else { return nil }
+                if slot != nil {
+                    guard let text = decode(bytes, range) else { return nil }
+                    value = text
+                } else {
+                    value = nil
+                }
             } else {
                 let start = index
                 while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != 0x20 { index += 1 }
-                let word = String(decoding: bytes[start..<index], as: UTF8.self)
-                value = word == "null" ? nil : word
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let isNull = word.count == 4 && word.elementsEqual("null".utf8)
+                value = slot == nil || isNull ? nil : String(decoding: word, as: UTF8.self)
             }
-            if names.contains(key) { result[key] = .some(value) }
+            if let slot { result[slot] = value }
             skipSpace()
             if index < bytes.count {
                 guard bytes[index] == UInt8(ascii: ",") else { return nil }
@@ -44,41 +56,76 @@ enum ColumnValueScanner {
         return result
     }
 
-    /// Reads one JSON string starting at the opening quote and leaves `index` after the closing quote.
-    private static func readString(_ bytes: [UInt8], _ index: inout Int) -> String? {
+    /// Which of `names` the key in `range` (between its quotes) is.
+    private static func position(
+        of range: Range<Int>,
+        in bytes: UnsafeBufferPointer<UInt8>,
+        among names: [[UInt8]]
+    )
+        -> Int?
+    {
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        if raw.contains(UInt8(ascii: "\\")) {
+            guard let decoded = decode(bytes, range) else { return nil }
+            let utf8 = Array(decoded.utf8)
+            return names.firstIndex(of: utf8)
+        }
+        return names.firstIndex { $0.count == raw.count && $0.elementsEqual(raw) }
+    }
+
+    /// Skips one JSON string starting at the opening quote; returns the range of its content (escapes still
+    /// encoded) and leaves `index` after the closing quote.
+    private static func stringRange(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Range<Int>? {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
         index += 1
-        var out: [UInt8] = []
+        let start = index
         while index < bytes.count {
             let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return nil }
-                let escape = bytes[index]
+            if byte == UInt8(ascii: "\"") {
                 index += 1
-                switch escape {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count,
-                        let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                    else { return nil }
-                    index += 4
-                    // Surrogate pairs never describe key or period values; keep the replacement character.
-                    let scalar = Unicode.Scalar(unit) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(scalar).utf8))
-                default: out.append(escape)
-                }
-            default:
-                out.append(byte)
+                return start..<(index - 1)
             }
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
         }
         return nil
+    }
+
+    /// The decoded text of a string's content.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+        let raw = UnsafeBufferPointer(rebasing: bytes[range])
+        if !raw.contains(UInt8(ascii: "\\")) { return String(decoding: raw, as: UTF8.self) }
+        var out: [UInt8] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                continue
+            }
+            guard index < range.upperBound else { return nil }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard index + 4 <= range.upperBound,
+                    let unit = UInt32(
+                        String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]), as: UTF8.self),
+                        radix: 16
+                    )
+                else { return nil }
+                index += 4
+                // Surrogate pairs never describe key or period values; keep the replacement character.
+                let scalar = Unicode.Scalar(unit) ?? "\u{FFFD}"
+                out.append(contentsOf: Array(String(scalar).utf8))
+            default: out.append(escape)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -15,6 +15,9 @@ struct GLGrouping: Sendable, Hashable {
     var glCode = "GlCode"
     var entryValue = "EntryValue"
 
+    /// The UTF-8 names of year, period, journal, GL code and entry value, in that order, for the scanner.
+    var names: [[UInt8]] { [year, period, journal, glCode, entryValue].map { Array($0.utf8) } }
+
     /// The grouping for `table`, or `nil` when the table has no GL groups.
     static func forTable(_ table: String) -> GLGrouping? {
         table == "GenTransaction" ? GLGrouping() : nil
@@ -32,16 +35,16 @@ struct GLGrouping: Sendable, Hashable {
 
     /// The (group, "debit" | "credit", amount) pairs one row adds; none for a NULL or zero entry value.
     /// - Throws: `.invalidData` when the row's columns cannot be read or the entry value is not decimal text.
-    func contributions(of columnsJSON: [UInt8]) throws -> [(String, String, ExactDecimal)] {
-        let names: Set = [year, period, journal, glCode, entryValue]
-        guard let values = ColumnValueScanner.values(of: names, in: columnsJSON) else {
+    /// - Parameter names: ``names``, computed once by a caller that groups many rows.
+    func contributions(of columnsJSON: [UInt8], names: [[UInt8]]? = nil) throws -> [(String, String, ExactDecimal)] {
+        guard let found = ColumnValueScanner.values(of: names ?? self.names, in: columnsJSON) else {
             throw SysproBQError(
                 .invalidData,
                 "A GL posting's columns are not a well-formed JSON member list; its group totals cannot be computed",
                 disposition: .terminal
             )
         }
-        guard let text = values[entryValue] ?? nil else { return [] }
+        guard let text = found[4] else { return [] }
         guard let amount = ExactDecimal(text) else {
             throw SysproBQError(
                 .invalidData,
@@ -50,10 +53,10 @@ struct GLGrouping: Sendable, Hashable {
             )
         }
         if amount.isZero { return [] }
-        let y = (values[year] ?? nil) ?? ""
-        let p = (values[period] ?? nil) ?? ""
-        let j = (values[journal] ?? nil) ?? ""
-        let code = (values[glCode] ?? nil) ?? ""
+        let y = found[0] ?? ""
+        let p = found[1] ?? ""
+        let j = found[2] ?? ""
+        let code = found[3] ?? ""
         let side = amount < .zero ? "credit" : "debit"
         let magnitude = amount < .zero ? amount.negated : amount
         return [

@@ -16,11 +16,13 @@ struct SegmentTotals {
     private(set) var cursorTo: String?
     /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
     let grouping: GLGrouping?
+    private let groupingNames: [[UInt8]]
     private var groups: [String: [String: ExactDecimal]] = [:]
 
     init(amountColumns: [String], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
         self.grouping = grouping
+        groupingNames = grouping?.names ?? []
         sums = Array(repeating: .zero, count: amountColumns.count)
     }
 
@@ -34,7 +36,7 @@ struct SegmentTotals {
     mutating func add(row: SourceRow, cursor: String?) throws {
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
         guard let grouping else { return }
-        for (group, column, value) in try grouping.contributions(of: row.columnsJSON) {
+        for (group, column, value) in try grouping.contributions(of: row.columnsJSON, names: groupingNames) {
             groups[group, default: ["debit": .zero, "credit": .zero]][column, default: .zero] += value
         }
     }

@@ -72,7 +72,8 @@ final class TestStaging {
         segments: Int,
         rowsPerSegment: Int,
         blockSize: Int = 1024,
-        padding: Int = 0
+        padding: Int = 0,
+        compressInBackground: Bool = false
     ) throws -> (manifests: [Manifest], rows: [[[UInt8]]]) {
         var manifests: [Manifest] = []
         var written: [[[UInt8]]] = []
@@ -80,7 +81,7 @@ final class TestStaging {
             stream: stream,
             schema: TestStaging.schema,
             runID: "20261127T150000Z-4f2a9c",
-            options: WriterOptions(blockSize: blockSize)
+            options: WriterOptions(blockSize: blockSize, compressInBackground: compressInBackground)
         ) { writer in
             var number = (try log.manifests(of: stream).last.map { Int($0.sequence) } ?? 0) * 10_000
             for _ in 0..<segments {
