@@ -11,7 +11,7 @@ import Foundation
 /// | `CHAOS_SIM_FAULT_RATE` | 0.05 | fraction of SYSPRO requests given a fault |
 /// | `CHAOS_BQ_FAULT_RATE` | 0.05 | fraction of BigQuery data-plane requests given a fault |
 /// | `CHAOS_DEDUP_WINDOW` | 0 | fake-bigquery's insertId dedup window, seconds (0: none, the worst BigQuery allows) |
-/// | `CHAOS_MAX_SECONDS` | 1500 | the run stops starting rounds after this long (a violation: the kill target was missed) |
+/// | `CHAOS_MAX_SECONDS` | 2700 | the run stops starting rounds after this long (a violation: the kill target was missed) |
 /// | `CHAOS_REPORT` | none | also write the report to this file |
 struct ChaosSettings: CustomStringConvertible {
     var kills = 20
@@ -20,7 +20,7 @@ struct ChaosSettings: CustomStringConvertible {
     var simulatorFaultRate = 0.05
     var bigQueryFaultRate = 0.05
     var dedupWindow = 0.0
-    var maxSeconds = 1_500.0
+    var maxSeconds = 2_700.0
     var reportPath: String?
     var companies = ["A", "B"]
     var scale = 0.02
