@@ -7,6 +7,7 @@ extension FakeBigQuery {
     /// - `GET /_fake/stats`: counters (requests by endpoint, faults, tokens, dedup hits, 413s, rows per table).
     /// - `POST /_fake/faults?rate=R&kinds=K,…[&seed=S]`: changes fault injection at run time.
     /// - `POST /_fake/expire-tokens`: every token issued so far expires now.
+    /// - `POST /_fake/auth?deny=p1,p2`: `tables.testIamPermissions` answers without these permissions (empty: all).
     /// - `POST /_fake/auth?revoked=true|false&clock_offset=S`: refuse every grant as for a deleted key, or judge
     ///   grants' `iat`/`exp` by a clock S seconds off (the clock-skew `invalid_grant`).
     func handleControl(_ request: FakeRequest, segments: [String]) -> FakeResponse {
@@ -47,7 +48,9 @@ extension FakeBigQuery {
             }
             offset = value
         }
+        let deny = request.queryValue("deny").map { Set($0.split(separator: ",").map(String.init)) }
         let now = state.withLock { state -> (Bool, Double) in
+            if let deny { state.deniedPermissions = deny }
             if let revoked { state.keyRevoked = revoked }
             if let offset { state.authClockOffset = offset }
             return (state.keyRevoked, state.authClockOffset)

@@ -126,6 +126,7 @@ public final class FakeBigQuery: Sendable {
         case .tablesInsert(let datasetId): insertTable(request, datasetId: datasetId)
         case .tablesGet(let key): getTable(key)
         case .tablesPatch(let key): patchTable(request, key: key)
+        case .tablesTestIamPermissions(let key): testTablePermissions(request, key: key)
         case .insertAll(let key): insertAll(request, key: key)
         case .jobsInsert: insertJob(request)
         case .jobsGet(let jobId): getJob(jobId, location: request.queryValue("location"))

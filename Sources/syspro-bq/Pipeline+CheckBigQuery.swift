@@ -36,8 +36,10 @@ enum CheckBigQuery {
         let name = "BigQuery dataset \(project):\(dataset)"
         do throws(any Error) {
             let log = try Pipeline.openLog(context.configuration, logger: context.logger)
-            try LoadPipeline.makeRunner(context, log: log).check()
-            return [tokenRow, Pipeline.CheckResult(name: name, outcome: .passed, detail: "exists and is readable")]
+            let runner = try LoadPipeline.makeRunner(context, log: log)
+            try runner.check()
+            let datasetRow = Pipeline.CheckResult(name: name, outcome: .passed, detail: "exists and is readable")
+            return [tokenRow, datasetRow, tablesRow(context, runner: runner)]
         } catch {
             let failure = Pipeline.classify(error, doing: "reading dataset \(project):\(dataset)")
             if case .http(404, _)? = failure.cause {
@@ -52,6 +54,49 @@ enum CheckBigQuery {
                 ]
             }
             return [tokenRow, .failed(name, failure)]
+        }
+    }
+
+    /// The raw tables of every enabled table: which exist, and whether the account may read, patch and append
+    /// to them (`tables.testIamPermissions`). A missing permission fails with the role to grant.
+    private static func tablesRow(_ context: RunContext, runner: LoadRunner) -> Pipeline.CheckResult {
+        let dataset = "\(context.configuration.bigQuery.project ?? ""):\(context.configuration.bigQuery.dataset ?? "")"
+        do throws(any Error) {
+            let catalog = try PipelineCatalog.make(context.configuration)
+            let tables = PipelineCatalog.selectedTables(context.configuration, catalog: catalog, requested: [])
+            let name = "BigQuery tables in \(dataset) (\(tables.count))"
+            let access = try runner.tableAccess(tables)
+            let lacking = access.filter { !$0.missing.isEmpty }
+            if !lacking.isEmpty {
+                let list = lacking.prefix(4).map { "\($0.tableID) lacks \($0.missing.joined(separator: ", "))" }
+                return .failed(
+                    name,
+                    SysproBQError(
+                        .credentials,
+                        "the service account may not load every table: " + list.joined(separator: "; ")
+                            + (lacking.count > 4 ? "; and \(lacking.count - 4) more" : ""),
+                        remedy: "grant the service account BigQuery Data Editor on dataset \(dataset) "
+                            + "(roles/bigquery.dataEditor), or a custom role with \(LoadRunner.loadPermissions.joined(separator: ", "))",
+                        disposition: .needsHuman
+                    )
+                )
+            }
+            let existing = access.filter(\.exists)
+            let untested = existing.filter { !$0.testable }.count
+            var detail = "\(existing.count) exist"
+            if existing.count < access.count {
+                detail +=
+                    ", \(access.count - existing.count) not created yet (load creates them; needs bigquery.tables.create)"
+            }
+            if !existing.isEmpty {
+                detail +=
+                    untested == 0
+                    ? "; every load permission granted" : "; \(untested) not testable here (no testIamPermissions)"
+            }
+            let complete = existing.count == access.count && untested == 0
+            return Pipeline.CheckResult(name: name, outcome: complete ? .passed : .missing, detail: detail)
+        } catch {
+            return .failed("BigQuery tables in \(dataset)", Pipeline.classify(error, doing: "checking table access"))
         }
     }
 }

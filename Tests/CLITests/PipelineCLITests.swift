@@ -1,3 +1,4 @@
+import Common
 import Foundation
 import Testing
 
@@ -119,6 +120,16 @@ struct PipelineCLITests {
         let after = try rig.command(["check"])
         #expect(after.status == 0, "\(after)")
         #expect(after.stdout.contains("ok    BigQuery dataset \(Rig.project):\(Rig.dataset): exists and is readable"))
+        #expect(after.stdout.contains("BigQuery tables in \(Rig.project):\(Rig.dataset) (12): "), "\(after)")
+        #expect(after.stdout.contains("every load permission granted"), "\(after)")
+
+        // An account that may read but not append: the tables row fails, naming the table, the permission, the role.
+        try rig.http(.post, "http://127.0.0.1:\(rig.fakePort)/_fake/auth?deny=bigquery.tables.updateData")
+        let denied = try rig.command(["check"])
+        #expect(denied.status == 69, "\(denied)")
+        #expect(denied.stdout.contains("FAIL  BigQuery tables in \(Rig.project):\(Rig.dataset) (12)"), "\(denied)")
+        #expect(denied.combined.contains("ApInvoice lacks bigquery.tables.updateData"), "\(denied)")
+        #expect(denied.combined.contains("roles/bigquery.dataEditor"), "\(denied)")
     }
 
     /// check with a wrong SYSPRO password names the failing row and exits 69 (a person must fix it).

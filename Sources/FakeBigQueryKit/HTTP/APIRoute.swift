@@ -6,6 +6,8 @@ struct APIRoute: Sendable {
         case tablesInsert(String)
         case tablesGet(TableKey)
         case tablesPatch(TableKey)
+        /// `POST …/tables/{t}:testIamPermissions` (the last segment carries the verb).
+        case tablesTestIamPermissions(TableKey)
         case insertAll(TableKey)
         case jobsInsert
         case jobsGet(String)
@@ -35,6 +37,9 @@ struct APIRoute: Sendable {
         case ("POST", 1) where tail[0] == "datasets": kind = .datasetsInsert
         case ("GET", 2) where tail[0] == "datasets": kind = .datasetsGet(tail[1])
         case ("POST", 3) where tail[0] == "datasets" && tail[2] == "tables": kind = .tablesInsert(tail[1])
+        case ("POST", 4) where tail[0] == "datasets" && tail[2] == "tables" && tail[3].hasSuffix(":testIamPermissions"):
+            let table = String(tail[3].dropLast(":testIamPermissions".count))
+            kind = .tablesTestIamPermissions(TableKey(datasetId: tail[1], tableId: table))
         case ("GET", 4) where tail[0] == "datasets" && tail[2] == "tables":
             kind = .tablesGet(TableKey(datasetId: tail[1], tableId: tail[3]))
         case ("PATCH", 4) where tail[0] == "datasets" && tail[2] == "tables",
@@ -62,6 +67,7 @@ struct APIRoute: Sendable {
         case .tablesInsert: "tables.insert"
         case .tablesGet: "tables.get"
         case .tablesPatch: "tables.patch"
+        case .tablesTestIamPermissions: "tables.testIamPermissions"
         case .insertAll: "tabledata.insertAll"
         case .jobsInsert: "jobs.insert"
         case .jobsGet: "jobs.get"

@@ -45,6 +45,25 @@ extension FakeBigQuery {
         return .json(200, table.json(project: project, location: location))
     }
 
+    /// `tables.testIamPermissions`: the requested permissions minus the denied ones; 404 for a missing table (as
+    /// BigQuery answers a caller with access to the dataset). An empty grant is `{}`, as Google omits empty lists.
+    func testTablePermissions(_ request: FakeRequest, key: TableKey) -> FakeResponse {
+        let body: JSONValue
+        switch parseBody(request) {
+        case .failure(let error): return error.response
+        case .success(let value): body = value
+        }
+        guard case .array(let items)? = body["permissions"] else {
+            return GoogleError.invalid("Required parameter is missing: permissions").response
+        }
+        let requested = items.compactMap(\.stringValue)
+        if case .failure(let error) = lookUpTable(key) { return error.response }
+        let denied = state.withLock { $0.deniedPermissions }
+        let granted = requested.filter { !denied.contains($0) }
+        if granted.isEmpty { return .json(200, JSONValue.object([JSONMember]())) }
+        return .json(200, .object([("permissions", .array(granted.map { .string($0) }))]))
+    }
+
     /// `tables.get`: 200 or 404 `notFound`.
     func getTable(_ key: TableKey) -> FakeResponse {
         switch lookUpTable(key) {

@@ -12,6 +12,8 @@ struct FakeState: Sendable {
     var faults: FaultInjector
     /// `POST /_fake/auth?revoked=true`: every grant is refused as Google refuses a deleted key's.
     var keyRevoked = false
+    /// IAM permissions `tables.testIamPermissions` leaves out of its answer (`/_fake/auth?deny=…`).
+    var deniedPermissions: Set<String> = []
     /// `POST /_fake/auth?clock_offset=S`: the token endpoint's clock runs S seconds off, as a skewed client sees it.
     var authClockOffset = 0.0
     var random: SplitMix64
