@@ -94,11 +94,14 @@ public struct Manifest: Sendable, Hashable {
     public var fileName: String { SegmentFileName.manifest(sequence).rendered }
 
     /// SHA-256 hex of the canonical encoding without `manifestHash`: what ``manifestHash`` must equal.
-    public var computedHash: String { Hashing.sha256Hex(canonicalJSON(includingHash: false).encoded()) }
+    public var computedHash: String {
+        let (bytes, hashMember) = canonicalEncoding(includingHash: false)
+        return Self.hash(of: bytes, excluding: hashMember)
+    }
 
     /// The manifest file's bytes: the canonical encoding and one LF.
     public var fileBytes: [UInt8] {
-        var bytes = canonicalJSON(includingHash: true).encoded()
+        var bytes = canonicalEncoding(includingHash: true).bytes
         bytes.append(Format.lineFeed)
         return bytes
     }
