@@ -149,4 +149,25 @@ import Testing
         #expect(tampered != bytes)
         #expect(throws: SysproBQError.self) { try Manifest.decode(tampered, file: "manifest.json") }
     }
+
+    /// A manifest without its group totals keeps every other field and the full manifest's hash.
+    @Test func droppingGroupTotalsKeepsHashAndOtherFields() throws {
+        let manifest = try Self.glManifest(groupCount: 50)
+        let light = manifest.droppingGroupTotals()
+        #expect(light.controlTotals.groups.isEmpty)
+        #expect(light.controlTotals.amounts == manifest.controlTotals.amounts)
+        #expect(light.controlTotals.rowCount == manifest.controlTotals.rowCount)
+        #expect(light.manifestHash == manifest.manifestHash)
+        #expect(light.blocks == manifest.blocks && light.segmentSHA256 == manifest.segmentSHA256)
+        #expect(light.previousManifestHash == manifest.previousManifestHash)
+    }
+
+    /// isDecimalText accepts exactly `-?DIGITS(.DIGITS)?`.
+    @Test(arguments: [
+        ("0", true), ("-12.50", true), ("007", true), ("", false), ("-", false), ("1.", false), (".5", false),
+        ("+1", false), ("1.2.3", false), ("1e5", false), (" 1", false), ("--1", false), ("-.1", false), ("١", false),
+    ])
+    func decimalTextGrammar(text: String, valid: Bool) {
+        #expect(ControlTotals.isDecimalText(text) == valid)
+    }
 }
