@@ -2,7 +2,10 @@
 // same gzip level and block size, in the same run (issue "Staging log", benchmark). Part of `make bench`, never
 // of `make test`. Prints a table and, with --json PATH, writes the figures as JSON.
 //
-// Usage: segmentlog-bench [--rows N] [--level L] [--json PATH] [--directory DIR]
+// Usage: segmentlog-bench [--rows N] [--level L] [--json PATH] [--directory DIR] [--gl-groups N]
+//
+// --gl-groups N gives every manifest N GenTransaction-style journal/account control-total groups (a 100k-row
+// GL segment has about 16k), so seal and manifest decoding can be measured (e.g. under callgrind).
 
 import Common
 import Foundation
@@ -12,6 +15,7 @@ import SegmentLog
 struct Options {
     var rows = 300_000
     var level: Int32 = 1
+    var glGroups = 0
     var json: String?
     var directory = FileManager.default.temporaryDirectory.appendingPathComponent("segmentlog-bench").path
 
@@ -23,6 +27,7 @@ struct Options {
             case "--level": level = Int32(iterator.next() ?? "") ?? level
             case "--json": json = iterator.next()
             case "--directory": directory = iterator.next() ?? directory
+            case "--gl-groups": glGroups = Int(iterator.next() ?? "") ?? glGroups
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(64)
@@ -139,6 +144,14 @@ let schema = try StreamSchema(
     versionKind: .rowversion
 )
 let segmentRows = 100_000
+var glGroups: [String: [String: String]] = [:]
+for index in 0..<(options.glGroups / 2) {
+    let period = 1 + index % 12
+    glGroups["journal:2024-\(period)-\(100_000 + index)"] = ["debit": "\(index * 37).45", "credit": "\(index * 37).45"]
+    glGroups["account:2024-\(period)-\(10_000 + index % 3000)-\(index % 7)"] = [
+        "debit": "\(index * 11).10", "credit": "\(index * 5).05",
+    ]
+}
 let logWrite = try measure("segment log write", bytes: uncompressedBytes, rows: options.rows) {
     try log.withWriter(
         stream: stream,
@@ -156,7 +169,7 @@ let logWrite = try measure("segment log write", bytes: uncompressedBytes, rows: 
                         sourceQuery: "bench",
                         cursor: CursorRange(from: nil, to: nil),
                         businessDates: nil,
-                        controlTotals: try ControlTotals(rowCount: Int64(inSegment), amounts: [:])
+                        controlTotals: try ControlTotals(rowCount: Int64(inSegment), amounts: [:], groups: glGroups)
                     )
                 )
                 inSegment = 0
@@ -168,7 +181,7 @@ let logWrite = try measure("segment log write", bytes: uncompressedBytes, rows: 
                     sourceQuery: "bench",
                     cursor: CursorRange(from: nil, to: nil),
                     businessDates: nil,
-                    controlTotals: try ControlTotals(rowCount: Int64(inSegment), amounts: [:])
+                    controlTotals: try ControlTotals(rowCount: Int64(inSegment), amounts: [:], groups: glGroups)
                 )
             )
         }

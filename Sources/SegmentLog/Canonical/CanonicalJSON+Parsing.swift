@@ -67,7 +67,12 @@ private struct Parser {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     mutating func object(depth: Int) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
@@ -140,6 +145,20 @@ private struct Parser {
 
     mutating func string() throws(CanonicalJSON.ParseError) -> String {
         try expect(UInt8(ascii: "\""))
+        // Fast path: a string without escapes (nearly all of them) is one validated copy of its bytes.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20
+        {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else {
+                index = end + 1
+                throw error("string is not valid UTF-8")
+            }
+            index = end + 1
+            return text
+        }
         var output: [UInt8] = []
         while true {
             guard index < bytes.count else { throw error("unterminated string") }

@@ -30,7 +30,7 @@ public enum CanonicalJSON: Sendable, Hashable {
         case .integer(let value):
             output.append(contentsOf: String(value).utf8)
         case .string(let value):
-            Self.appendString(value.utf8, to: &output)
+            Self.appendString(value, to: &output)
         case .array(let values):
             output.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -40,10 +40,11 @@ public enum CanonicalJSON: Sendable, Hashable {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (index, member) in sorted.enumerated() {
+            var index = 0
+            for member in Self.sortedMembers(members) {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.appendString(member.key.utf8, to: &output)
+                index += 1
+                Self.appendString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
                 member.value.append(to: &output)
             }
@@ -51,28 +52,94 @@ public enum CanonicalJSON: Sendable, Hashable {
         }
     }
 
-    /// Appends `bytes` as a JSON string with the minimal escapes of §4.2. Bytes at or above 0x80 are
-    /// copied as they are, so any byte sequence (even one that is not UTF-8) survives byte for byte.
-    static func appendString(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: Array(#"\u00"#.utf8))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
-            default: output.append(byte)
+    /// The members of `dictionary` ordered by their keys' UTF-8 bytes, the order §4.2 requires.
+    ///
+    /// Checks in O(n) whether the members already are in order (small or pre-ordered maps) and sorts only
+    /// when they are not; the comparison reads the keys' contiguous UTF-8 directly, without iterators.
+    static func sortedMembers<Value>(_ dictionary: [String: Value]) -> [(key: String, value: Value)] {
+        var members = Array(dictionary)
+        var ordered = true
+        var index = 1
+        while index < members.count {
+            if !utf8Precedes(members[index - 1].key, members[index].key) {
+                ordered = false
+                break
+            }
+            index += 1
+        }
+        if !ordered { members.sort { utf8Precedes($0.key, $1.key) } }
+        return members
+    }
+
+    /// Whether `lhs` orders before `rhs` by UTF-8 bytes (not by Unicode canonical equivalence, as `<` does).
+    static func utf8Precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                let common = Swift.min(left.count, right.count)
+                var offset = 0
+                while offset < common {
+                    let a = left[offset]
+                    let b = right[offset]
+                    if a != b { return a < b }
+                    offset += 1
+                }
+                return left.count < right.count
             }
         }
+    }
+
+    /// Appends `text` as a JSON string with the minimal escapes of §4.2.
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendString($0, to: &output) }
+    }
+
+    /// Appends `bytes` (any bytes, not necessarily UTF-8) as a JSON string with the minimal escapes of §4.2.
+    static func appendString(_ bytes: [UInt8], to output: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendString($0, to: &output) }
+    }
+
+    /// Appends `bytes` as a JSON string with the minimal escapes of §4.2. Bytes at or above 0x80 are
+    /// copied as they are, so any byte sequence (even one that is not UTF-8) survives byte for byte.
+    static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            output.append(0x5C)
+            switch byte {
+            case UInt8(ascii: "\""): output.append(0x22)
+            case UInt8(ascii: "\\"): output.append(0x5C)
+            case 0x08: output.append(UInt8(ascii: "b"))
+            case 0x09: output.append(UInt8(ascii: "t"))
+            case 0x0A: output.append(UInt8(ascii: "n"))
+            case 0x0C: output.append(UInt8(ascii: "f"))
+            case 0x0D: output.append(UInt8(ascii: "r"))
+            default:
+                output.append(UInt8(ascii: "u"))
+                output.append(UInt8(ascii: "0"))
+                output.append(UInt8(ascii: "0"))
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0x0F))
+            }
+            index += 1
+            runStart = index
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// The lowercase hex digit of `nibble` (0...15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 

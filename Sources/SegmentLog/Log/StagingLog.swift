@@ -65,8 +65,10 @@ public final class StagingLog: Sendable {
 
     /// The stream's manifests in sequence order, each checked against its own hash and the chain.
     ///
+    /// - Parameter groupTotals: `false` keeps each manifest only after checking it, without its control totals'
+    ///   per-group sums (``Manifest/droppingGroupTotals()``), so memory does not grow with GL groups per segment.
     /// - Throws: `.corruption` naming the first manifest that fails its hash, breaks the chain or leaves a gap.
-    public func manifests(of stream: StreamID) throws -> [Manifest] {
+    public func manifests(of stream: StreamID, groupTotals: Bool = true) throws -> [Manifest] {
         let directory = streamDirectory(stream)
         guard Files.isDirectory(directory) else { return [] }
         let sequences = try Files.list(directory).compactMap { name -> UInt64? in
@@ -104,7 +106,7 @@ public final class StagingLog: Sendable {
                 )
             }
             previous = manifest.manifestHash
-            manifests.append(manifest)
+            manifests.append(groupTotals ? manifest : manifest.droppingGroupTotals())
         }
         return manifests
     }

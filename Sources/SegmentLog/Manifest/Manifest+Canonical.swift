@@ -28,6 +28,185 @@ extension Manifest {
         return .object(members)
     }
 
+    /// The canonical encoding of §4.1 with `manifestHash`, written directly (no intermediate value tree), and
+    /// the byte range of the `"manifestHash":"…",` member within it.
+    ///
+    /// Removing that range gives exactly the encoding without `manifestHash` (the bytes ``computedHash``
+    /// hashes): `manifestHash` sorts between `formatVersion` and `previousManifestHash`, so it is never the
+    /// first or last member. Keys are written in their UTF-8 byte order, which
+    /// `directEncodingMatchesValueEncoding` checks against ``canonicalJSON(includingHash:)``.
+    func canonicalEncoding(includingHash: Bool = true) -> (bytes: [UInt8], hashMember: Range<Int>) {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + blocks.count * 160 + controlTotals.groups.count * 96)
+        func key(_ name: StaticString) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func openObject(_ firstKey: StaticString) {
+            out.append(UInt8(ascii: "{"))
+            key(firstKey)
+        }
+        func string(_ text: String) { CanonicalJSON.appendString(text, to: &out) }
+        func optionalString(_ text: String?) {
+            if let text { string(text) } else { out.append(contentsOf: "null".utf8) }
+        }
+        func integer(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
+        func comma() { out.append(UInt8(ascii: ",")) }
+        func stringMap(_ map: [String: String]) {
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for member in CanonicalJSON.sortedMembers(map) {
+                if !first { comma() }
+                first = false
+                string(member.key)
+                out.append(UInt8(ascii: ":"))
+                string(member.value)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+
+        out.append(UInt8(ascii: "{"))
+        key("blocks")
+        out.append(UInt8(ascii: "["))
+        for (index, block) in blocks.enumerated() {
+            if index > 0 { comma() }
+            openObject("compressedLength")
+            integer(block.compressedLength)
+            comma()
+            key("compressedOffset")
+            integer(block.compressedOffset)
+            comma()
+            key("crc32")
+            string(Hex.crc32(block.crc32))
+            comma()
+            key("firstRow")
+            integer(block.firstRow)
+            comma()
+            key("rowCount")
+            integer(block.rowCount)
+            comma()
+            key("uncompressedLength")
+            integer(block.uncompressedLength)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        comma()
+        key("businessDates")
+        if let businessDates {
+            openObject("max")
+            string(businessDates.max)
+            comma()
+            key("min")
+            string(businessDates.min)
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        comma()
+        key("compressedSize")
+        integer(compressedSize)
+        comma()
+        key("controlTotals")
+        openObject("amounts")
+        stringMap(controlTotals.amounts)
+        comma()
+        key("groups")
+        out.append(UInt8(ascii: "{"))
+        var firstGroup = true
+        for group in CanonicalJSON.sortedMembers(controlTotals.groups) {
+            if !firstGroup { comma() }
+            firstGroup = false
+            string(group.key)
+            out.append(UInt8(ascii: ":"))
+            stringMap(group.value)
+        }
+        out.append(UInt8(ascii: "}"))
+        comma()
+        key("rowCount")
+        integer(controlTotals.rowCount)
+        out.append(UInt8(ascii: "}"))
+        comma()
+        key("createdAt")
+        string(createdAt)
+        comma()
+        key("cursor")
+        openObject("from")
+        optionalString(cursor.from)
+        comma()
+        key("to")
+        optionalString(cursor.to)
+        out.append(UInt8(ascii: "}"))
+        comma()
+        key("formatVersion")
+        integer(formatVersion)
+        comma()
+        let hashStart = out.count
+        if includingHash {
+            key("manifestHash")
+            string(manifestHash)
+            comma()
+        }
+        let hashMember = hashStart..<out.count
+        key("previousManifestHash")
+        string(previousManifestHash)
+        comma()
+        key("rowCount")
+        integer(rowCount)
+        comma()
+        key("runId")
+        string(runID)
+        comma()
+        key("schemaFingerprint")
+        string(schemaFingerprint)
+        comma()
+        key("segment")
+        string(segmentFileName)
+        comma()
+        key("segmentSHA256")
+        string(segmentSHA256)
+        comma()
+        key("sequence")
+        integer(Int64(sequence))
+        comma()
+        key("sourceQuery")
+        string(sourceQuery)
+        comma()
+        key("stream")
+        openObject("company")
+        string(stream.company)
+        comma()
+        key("table")
+        string(stream.table)
+        out.append(UInt8(ascii: "}"))
+        comma()
+        key("uncompressedSize")
+        integer(uncompressedSize)
+        out.append(UInt8(ascii: "}"))
+        return (out, hashMember)
+    }
+
+    /// SHA-256 hex of `bytes` without the `hashMember` range: the manifest hash of an encoding from
+    /// ``canonicalEncoding(includingHash:)``, computed from that same buffer.
+    static func hash(of bytes: [UInt8], excluding hashMember: Range<Int>) -> String {
+        let hasher = SHA256Hasher()
+        bytes.withUnsafeBytes { buffer in
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<hashMember.lowerBound]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[hashMember.upperBound...]))
+        }
+        return hasher.finalize().description
+    }
+
+    /// The file bytes (canonical encoding and one LF) and the hash recomputed from their content, from one
+    /// encoding: what a reader compares with the file and with ``manifestHash``.
+    func encodedForVerification() -> (fileBytes: [UInt8], computedHash: String) {
+        let encoding = canonicalEncoding(includingHash: true)
+        let hash = Self.hash(of: encoding.bytes, excluding: encoding.hashMember)
+        var bytes = encoding.bytes
+        bytes.append(Format.lineFeed)
+        return (bytes, hash)
+    }
+
     /// Decodes a manifest file's bytes, checking that they are exactly the canonical encoding plus one LF,
     /// that the format version is known, and that ``manifestHash`` matches.
     ///
@@ -46,10 +225,10 @@ extension Manifest {
             throw ManifestDecodingError.corrupt(file, "is not valid JSON: \(error)")
         }
         let manifest = try ManifestDecodingError.decodeFields(value, file: file)
-        guard manifest.fileBytes == bytes else {
+        let (fileBytes, computed) = manifest.encodedForVerification()
+        guard fileBytes == bytes else {
             throw ManifestDecodingError.corrupt(file, "is not in canonical form (edited by hand?)")
         }
-        let computed = manifest.computedHash
         guard computed == manifest.manifestHash else {
             throw SysproBQError(
                 .corruption,

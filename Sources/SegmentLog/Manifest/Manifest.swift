@@ -36,7 +36,7 @@ public struct Manifest: Sendable, Hashable {
     /// The block index, in file order.
     public let blocks: [BlockIndexEntry]
     /// Control totals supplied by Stage.
-    public let controlTotals: ControlTotals
+    public private(set) var controlTotals: ControlTotals
     /// The fingerprint of the stream schema the rows were written with.
     public let schemaFingerprint: String
     /// The previous manifest's hash, or ``Format/genesisHash`` for sequence 1.
@@ -94,13 +94,27 @@ public struct Manifest: Sendable, Hashable {
     public var fileName: String { SegmentFileName.manifest(sequence).rendered }
 
     /// SHA-256 hex of the canonical encoding without `manifestHash`: what ``manifestHash`` must equal.
-    public var computedHash: String { Hashing.sha256Hex(canonicalJSON(includingHash: false).encoded()) }
+    public var computedHash: String {
+        let (bytes, hashMember) = canonicalEncoding(includingHash: false)
+        return Self.hash(of: bytes, excluding: hashMember)
+    }
 
     /// The manifest file's bytes: the canonical encoding and one LF.
     public var fileBytes: [UInt8] {
-        var bytes = canonicalJSON(includingHash: true).encoded()
+        var bytes = canonicalEncoding(includingHash: true).bytes
         bytes.append(Format.lineFeed)
         return bytes
+    }
+
+    /// A copy without the control totals' per-group sums, for readers that hold many manifests and never use
+    /// them (a GenTransaction manifest's groups are about a megabyte per 100k rows). It keeps ``manifestHash``
+    /// (the hash of the full manifest), so it is not re-encoded or re-verified: ``fileBytes`` and
+    /// ``computedHash`` of the copy describe a different manifest.
+    public func droppingGroupTotals() -> Manifest {
+        guard !controlTotals.groups.isEmpty else { return self }
+        var copy = self
+        copy.controlTotals = controlTotals.droppingGroups
+        return copy
     }
 
     /// The row range `0..<rowCount`.
@@ -223,11 +237,34 @@ public struct ControlTotals: Sendable, Hashable, Codable {
 
     /// Whether `text` is `-?DIGITS(.DIGITS)?`.
     public static func isDecimalText(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2 else { return false }
-        return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        var text = text
+        return text.withUTF8 { bytes in
+            var index = 0
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            func digits() -> Bool {
+                let start = index
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+                return index > start
+            }
+            guard digits() else { return false }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard digits() else { return false }
+            }
+            return index == bytes.count
+        }
+    }
+
+    /// These totals without the per-group sums: for readers that hold many manifests but never use the groups.
+    var droppingGroups: ControlTotals {
+        ControlTotals(rowCount: rowCount, validAmounts: amounts)
+    }
+
+    /// Totals whose amounts are already known to be decimal text, without groups.
+    private init(rowCount: Int64, validAmounts: [String: String]) {
+        self.rowCount = rowCount
+        self.amounts = validAmounts
+        self.groups = [:]
     }
 
     private static func notDecimal(_ name: String, _ value: String) -> SysproBQError {

@@ -176,13 +176,13 @@ private struct StreamRun {
             add(.manifestUnreadable, file, "\(error)", breaksChain: true)
             return nil
         }
-        if manifest.fileBytes != bytes {
+        let (fileBytes, computed) = manifest.encodedForVerification()
+        if fileBytes != bytes {
             let offset =
-                zip(manifest.fileBytes, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-                ?? min(manifest.fileBytes.count, bytes.count)
+                zip(fileBytes, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(fileBytes.count, bytes.count)
             add(.manifestNotCanonical, file, offset: Int64(offset), "bytes are not the canonical encoding (edited?)")
         }
-        let computed = manifest.computedHash
         if computed != manifest.manifestHash {
             add(
                 .manifestHash,

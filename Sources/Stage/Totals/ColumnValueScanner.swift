@@ -70,7 +70,22 @@ enum ColumnValueScanner {
             let utf8 = Array(decoded.utf8)
             return names.firstIndex(of: utf8)
         }
-        return names.firstIndex { $0.count == raw.count && $0.elementsEqual(raw) }
+        // A plain byte loop: this runs for every column of every GL row.
+        var slot = 0
+        while slot < names.count {
+            let equal = names[slot].withUnsafeBufferPointer { name in
+                guard name.count == raw.count else { return false }
+                var offset = 0
+                while offset < name.count {
+                    if name[offset] != raw[offset] { return false }
+                    offset += 1
+                }
+                return true
+            }
+            if equal { return slot }
+            slot += 1
+        }
+        return nil
     }
 
     /// Skips one JSON string starting at the opening quote; returns the range of its content (escapes still

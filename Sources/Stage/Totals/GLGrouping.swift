@@ -33,10 +33,20 @@ struct GLGrouping: Sendable, Hashable {
         "account:\(year)-\(period)-\(glCode)"
     }
 
-    /// The (group, "debit" | "credit", amount) pairs one row adds; none for a NULL or zero entry value.
-    /// - Throws: `.invalidData` when the row's columns cannot be read or the entry value is not decimal text.
+    /// The GL fields of one posting: year, period, journal and GL code as written ("" when absent or NULL),
+    /// and the entry value's text (`nil` when NULL or absent).
+    struct Posting {
+        var year: String
+        var period: String
+        var journal: String
+        var glCode: String
+        var entryValue: String?
+    }
+
+    /// Reads one row's GL fields.
+    /// - Throws: `.invalidData` when the row's columns cannot be read.
     /// - Parameter names: ``names``, computed once by a caller that groups many rows.
-    func contributions(of columnsJSON: [UInt8], names: [[UInt8]]? = nil) throws -> [(String, String, ExactDecimal)] {
+    func posting(of columnsJSON: [UInt8], names: [[UInt8]]? = nil) throws -> Posting {
         guard let found = ColumnValueScanner.values(of: names ?? self.names, in: columnsJSON) else {
             throw SysproBQError(
                 .invalidData,
@@ -44,7 +54,24 @@ struct GLGrouping: Sendable, Hashable {
                 disposition: .terminal
             )
         }
-        guard let text = found[4] else { return [] }
+        return Posting(
+            year: found[0] ?? "",
+            period: found[1] ?? "",
+            journal: found[2] ?? "",
+            glCode: found[3] ?? "",
+            entryValue: found[4]
+        )
+    }
+
+    /// The (group, "debit" | "credit", amount) pairs one row adds; none for a NULL or zero entry value.
+    ///
+    /// ``SegmentTotals`` accumulates the same pairs in minor units; this form is the reference its tests
+    /// compare with.
+    /// - Throws: `.invalidData` when the row's columns cannot be read or the entry value is not decimal text.
+    /// - Parameter names: ``names``, computed once by a caller that groups many rows.
+    func contributions(of columnsJSON: [UInt8], names: [[UInt8]]? = nil) throws -> [(String, String, ExactDecimal)] {
+        let posting = try posting(of: columnsJSON, names: names)
+        guard let text = posting.entryValue else { return [] }
         guard let amount = ExactDecimal(text) else {
             throw SysproBQError(
                 .invalidData,
@@ -53,15 +80,11 @@ struct GLGrouping: Sendable, Hashable {
             )
         }
         if amount.isZero { return [] }
-        let y = found[0] ?? ""
-        let p = found[1] ?? ""
-        let j = found[2] ?? ""
-        let code = found[3] ?? ""
         let side = amount < .zero ? "credit" : "debit"
         let magnitude = amount < .zero ? amount.negated : amount
         return [
-            (Self.journalGroup(year: y, period: p, journal: j), side, magnitude),
-            (Self.accountGroup(year: y, period: p, glCode: code), side, magnitude),
+            (Self.journalGroup(year: posting.year, period: posting.period, journal: posting.journal), side, magnitude),
+            (Self.accountGroup(year: posting.year, period: posting.period, glCode: posting.glCode), side, magnitude),
         ]
     }
 }

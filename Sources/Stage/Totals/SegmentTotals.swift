@@ -5,11 +5,12 @@ import SegmentLog
 /// Accumulates what a segment's manifest records about its rows: control totals (row count and exact
 /// sums of the amount columns), the business-date range and the cursor range.
 ///
-/// Sums use ``ExactDecimal``: money never passes through `Double` (design brief decision 2).
+/// Sums are exact: Int64 minor units while they fit, ``ExactDecimal`` beyond (``MinorUnitSum``); money never
+/// passes through `Double` (design brief decision 2).
 struct SegmentTotals {
     let amountColumns: [String]
     private(set) var rows: Int64 = 0
-    private var sums: [ExactDecimal]
+    private var sums: [MinorUnitSum]
     private(set) var minDate: String?
     private(set) var maxDate: String?
     private(set) var cursorFrom: String?
@@ -17,13 +18,14 @@ struct SegmentTotals {
     /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
     let grouping: GLGrouping?
     private let groupingNames: [[UInt8]]
-    private var groups: [String: [String: ExactDecimal]] = [:]
+    /// Debit and credit sums per group name.
+    private var groups: [String: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
 
     init(amountColumns: [String], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
         self.grouping = grouping
         groupingNames = grouping?.names ?? []
-        sums = Array(repeating: .zero, count: amountColumns.count)
+        sums = Array(repeating: MinorUnitSum(), count: amountColumns.count)
     }
 
     /// The totals of a stream of `table`: GenTransaction gets its journal and account groups.
@@ -36,8 +38,38 @@ struct SegmentTotals {
     mutating func add(row: SourceRow, cursor: String?) throws {
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
         guard let grouping else { return }
-        for (group, column, value) in try grouping.contributions(of: row.columnsJSON, names: groupingNames) {
-            groups[group, default: ["debit": .zero, "credit": .zero]][column, default: .zero] += value
+        let posting = try grouping.posting(of: row.columnsJSON, names: groupingNames)
+        guard let text = posting.entryValue else { return }
+        let journal = GLGrouping.journalGroup(year: posting.year, period: posting.period, journal: posting.journal)
+        let account = GLGrouping.accountGroup(year: posting.year, period: posting.period, glCode: posting.glCode)
+        var parsed = text
+        if let (units, scale) = parsed.withUTF8({ MinorUnitSum.parse($0) }) {
+            if units == 0 { return }
+            let credit = units < 0
+            addToGroup(journal, credit: credit) { $0.add(units: abs(units), scale: scale) }
+            addToGroup(account, credit: credit) { $0.add(units: abs(units), scale: scale) }
+            return
+        }
+        guard let amount = ExactDecimal(text) else {
+            throw SysproBQError(
+                .invalidData,
+                "\(grouping.entryValue) holds '\(text)', which is not a decimal",
+                disposition: .terminal
+            )
+        }
+        if amount.isZero { return }
+        let credit = amount < .zero
+        let magnitude = credit ? amount.negated : amount
+        addToGroup(journal, credit: credit) { $0.add(magnitude) }
+        addToGroup(account, credit: credit) { $0.add(magnitude) }
+    }
+
+    /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
+    private mutating func addToGroup(_ group: String, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
+        if credit {
+            update(&groups[group, default: (MinorUnitSum(), MinorUnitSum())].credit)
+        } else {
+            update(&groups[group, default: (MinorUnitSum(), MinorUnitSum())].debit)
         }
     }
 
@@ -45,7 +77,11 @@ struct SegmentTotals {
     mutating func add(amounts: [String?], businessDate: String?, cursor: String?) throws {
         rows += 1
         for (index, text) in amounts.enumerated() where index < sums.count {
-            guard let text else { continue }
+            guard var text else { continue }
+            if let (units, scale) = text.withUTF8({ MinorUnitSum.parse($0) }) {
+                sums[index].add(units: units, scale: scale)
+                continue
+            }
             guard let value = ExactDecimal(text) else {
                 throw SysproBQError(
                     .invalidData,
@@ -53,7 +89,7 @@ struct SegmentTotals {
                     disposition: .terminal
                 )
             }
-            sums[index] += value
+            sums[index].add(value)
         }
         if let businessDate {
             if minDate.map({ businessDate < $0 }) ?? true { minDate = businessDate }
@@ -82,7 +118,7 @@ struct SegmentTotals {
             controlTotals: try ControlTotals(
                 rowCount: rows,
                 amounts: amounts,
-                groups: groups.mapValues { $0.mapValues(\.description) }
+                groups: groups.mapValues { ["debit": $0.debit.description, "credit": $0.credit.description] }
             )
         )
     }
