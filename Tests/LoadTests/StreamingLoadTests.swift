@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import SegmentLog
+import Synchronization
 import Testing
 
 @testable import Load
@@ -182,22 +183,51 @@ import Testing
         #expect(summary.tables.first?.rowsAcknowledged == 2)
     }
 
-    /// A 413 halves the batch until it fits; a single row still refused is quarantined.
+    /// A 413 halves the batch until it fits; a single row refused once more is sent again after a backoff, not
+    /// quarantined (it is under the request limit, so the 413 was not about it), and then acknowledged.
     @Test func payloadTooLargeHalvesTheBatch() throws {
         let staging = try Staging(segments: [Self.dates(4)])
+        let refusedAlone = Mutex(false)
         let fake = FakeGoogle { request, body in
             guard Self.isInsertAll(request) else { return okBody }
             let ids = Self.insertIDs(body)
+            if ids == [StagingFixture.insertID(seq: 1, row: 3)] {
+                let first = refusedAlone.withLock { refused in
+                    defer { refused = true }
+                    return !refused
+                }
+                if first { return .respond(status: 413, text: "too large") }
+                return okBody
+            }
             if ids.contains(StagingFixture.insertID(seq: 1, row: 3)) { return .respond(status: 413, text: "too large") }
             return ids.count > 2 ? .respond(status: 413, text: "too large") : okBody
         }
         let summary = try makeRunner(fake, log: staging.log).load(streams: [staging.stream])
         let sizes = fake.requests.filter { Self.isInsertAll($0.request) }.map { Self.insertIDs($0.body).count }
-        #expect(sizes == [4, 2, 2, 1, 1])
+        #expect(sizes == [4, 2, 2, 1, 1, 1])
         let table = try #require(summary.tables.first)
         #expect(table.splits413 == 2)
-        #expect(table.rowsQuarantined == 1)
-        #expect(try staging.journal.state().quarantinedRows(1) == [3])
+        #expect(table.rowsQuarantined == 0)
+        #expect(table.rowsAcknowledged == 4)
+        #expect(try staging.journal.state().quarantinedRows(1).isEmpty)
+    }
+
+    /// A single small row refused with 413 on every attempt stops the table with a terminal error; the row stays
+    /// pending (neither acknowledged nor quarantined), so a later load sends it again.
+    @Test func persistentPayloadTooLargeOnOneRowLeavesItPending() throws {
+        let staging = try Staging(segments: [Self.dates(4)])
+        let fake = FakeGoogle { request, body in
+            guard Self.isInsertAll(request) else { return okBody }
+            let ids = Self.insertIDs(body)
+            return ids.contains(StagingFixture.insertID(seq: 1, row: 3))
+                ? .respond(status: 413, text: "too large") : okBody
+        }
+        let summary = try makeRunner(fake, log: staging.log).load(streams: [staging.stream])
+        let failure = try #require(summary.failures.first)
+        #expect(failure.error.message.contains("holding only line 3 was refused as too large (HTTP 413)"))
+        #expect(failure.error.disposition == .terminal)
+        #expect(try staging.journal.state().quarantinedRows(1).isEmpty)
+        #expect(summary.tables.first?.rowsQuarantined ?? 0 == 0)
     }
 
     /// Transient failures are retried with backoff; others fail the table with a classified error.

@@ -7,7 +7,10 @@ import Logging
 /// - 200 without `insertErrors`: all rows acknowledged.
 /// - 200 with `insertErrors`: `invalid` rows are rejected (quarantined by the caller); `stopped` rows are resent
 ///   at once with the same insertIds; rows failing for other reasons are resent after a backoff.
-/// - 413: the batch is halved, down to single rows; a single row still refused is rejected with the reason.
+/// - 413: the batch is halved, down to single rows. A single row cannot be too large (the batcher rejects rows
+///   over BigQuery's request limit before sending), so a 413 for one is not about its size: it is retried with
+///   backoff like a transient failure and, if it persists, stops the table with the row still pending. Never
+///   quarantined: a tombstone set aside here would leave a deleted key in the current view.
 /// - 404: the table is missing (dropped while loading): it is created again from the layout and the batch is
 ///   retried once; a second 404 is a terminal error that says to run load again.
 /// - Anything else is retried or thrown by ``BigQueryClient/call(_:operation:accept:)``.
@@ -72,14 +75,26 @@ struct BatchDelivery {
             switch response.status {
             case 413:
                 guard batch.count > 1 else {
-                    result.rejected.append(
-                        .init(
-                            row: batch[0],
-                            reason: "BigQuery refused a request holding only this row as too large (HTTP 413): the "
-                                + "row is over the insertAll request limit; load its segment with a load job"
-                        )
+                    let size = InsertAllBody.make(batch).count
+                    var failure = SysproBQError(
+                        .remote,
+                        "\(operation): a \(size)-byte request holding only line \(batch[0].line) was refused as too "
+                            + "large (HTTP 413), though under BigQuery's \(BigQueryLimits.maxRequestBytes)-byte limit",
+                        remedy: "nothing was set aside: the row stays pending and the next load sends it again; if "
+                            + "this repeats, a proxy limits request sizes, or load the table with load_mode = \"loadJob\"",
+                        cause: .http(status: 413, bodyExcerpt: excerpt(response.body)),
+                        disposition: .retryable
                     )
-                    continue
+                    switch rowRetry.recordFailure(failure, random: Double.random(in: 0..<1)) {
+                    case .retry(let delay):
+                        client.statistics.retries["413", default: 0] += 1
+                        client.clock.sleep(seconds: delay)
+                        queue.insert(batch, at: 0)
+                        continue
+                    case .giveUp:
+                        failure.disposition = .terminal
+                        throw failure
+                    }
                 }
                 let middle = batch.count / 2
                 queue.insert(contentsOf: [Array(batch[..<middle]), Array(batch[middle...])], at: 0)
