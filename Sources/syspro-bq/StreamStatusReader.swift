@@ -47,7 +47,7 @@ struct StreamStatusReader {
     func status(of stream: StreamID) throws -> StatusReport.Stream {
         var line = StatusReport.Stream(company: stream.company, table: stream.table)
         let onDisk = FileSystem.isDirectory(log.streamDirectory(stream))
-        let manifests = onDisk ? try log.manifests(of: stream) : []
+        let manifests = onDisk ? try log.manifests(of: stream, groupTotals: false) : []
         line.lastSealedSegment = manifests.last.map { Int($0.sequence) }
         let stage = onDisk ? try stageState(stream) : nil
         line.watermark = stage?.cursor

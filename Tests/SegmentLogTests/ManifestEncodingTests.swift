@@ -162,6 +162,54 @@ import Testing
         #expect(light.previousManifestHash == manifest.previousManifestHash)
     }
 
+    /// Reading a manifest without its group totals gives exactly the full decode minus its groups, and its hash
+    /// check over the file's bytes still catches an edit inside the skipped groups, outside them, and a cut.
+    @Test func decodingWithoutGroupTotalsMatchesFullDecodeAndCatchesEdits() throws {
+        let manifest = try Self.glManifest(groupCount: 500)
+        let bytes = manifest.fileBytes
+        let light = try Manifest.decodeWithoutGroupTotals(bytes, file: "manifest.json")
+        #expect(light == manifest.droppingGroupTotals())
+        #expect(light.controlTotals.groups.isEmpty)
+
+        let text = String(decoding: bytes, as: UTF8.self)
+        let inGroups = text.replacingOccurrences(of: #""debit":"499.25""#, with: #""debit":"499.26""#)
+        let outside = text.replacingOccurrences(of: #""rowCount":2500"#, with: #""rowCount":2501"#)
+        #expect(inGroups != text && outside != text)
+        for edited in [inGroups, outside] {
+            let error = #expect(throws: SysproBQError.self) {
+                try Manifest.decodeWithoutGroupTotals(Array(edited.utf8), file: "manifest.json")
+            }
+            #expect(error?.code == .corruption)
+        }
+        #expect(throws: SysproBQError.self) {
+            try Manifest.decodeWithoutGroupTotals(Array(bytes.prefix(bytes.count / 2)) + [0x0A], file: "m.json")
+        }
+        #expect(throws: SysproBQError.self) {
+            try Manifest.decodeWithoutGroupTotals(Array(bytes.dropLast()), file: "m")
+        }
+    }
+
+    /// Skipping an object checks its brackets and strings; quotes, brackets and escapes inside strings do not
+    /// confuse it, and what follows it is parsed as usual.
+    @Test func parseSkippingAnObject() throws {
+        let json = #"{"a":{"b":{"x":"}]{[\"","y":{"z":[1,2,{}]}},"c":"d"},"e":[1,2]}"#
+        let value = try CanonicalJSON.parse(Array(json.utf8), skippingObjectAt: ["a", "b"])
+        #expect(
+            value
+                == .object([
+                    "a": .object(["b": .object([:]), "c": .string("d")]), "e": .array([.integer(1), .integer(2)]),
+                ])
+        )
+        #expect(
+            try CanonicalJSON.parse(Array(json.utf8), skippingObjectAt: ["zz"]) == CanonicalJSON.parse(Array(json.utf8))
+        )
+        for broken in [#"{"a":{"b":{"x":"y"}"#, #"{"a":{"b":{"x":"y}}}"#, "{\"a\":{\"b\":{\"x\":\"\u{1}\"}}}"] {
+            #expect(throws: CanonicalJSON.ParseError.self) {
+                try CanonicalJSON.parse(Array(broken.utf8), skippingObjectAt: ["a", "b"])
+            }
+        }
+    }
+
     /// isDecimalText accepts exactly `-?DIGITS(.DIGITS)?`.
     @Test(arguments: [
         ("0", true), ("-12.50", true), ("007", true), ("", false), ("-", false), ("1.", false), (".5", false),

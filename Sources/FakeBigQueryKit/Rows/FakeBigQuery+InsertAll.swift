@@ -132,7 +132,6 @@ extension FakeBigQuery {
                     resource: .emptyObject
                 )
             var stored = 0
-            table.rows.reserveCapacity(table.rows.count + accepted.count)
             for row in accepted {
                 // With no window (`--dedup-window 0`) nothing is deduplicated, so nothing is remembered.
                 if window > 0, let insertId = row.insertId, !insertId.isEmpty {

@@ -94,7 +94,11 @@ public final class LoadRunner {
         let tables = TableManager(client: client)
         if !options.skipTableSetup { try tables.ensureDataset() }
         let byTable = Dictionary(grouping: streams, by: \.table)
+
+        // 1. Per table: its manifests, its layout and its raw table (rows need the table, not the views).
+        var prepared: [PreparedTable] = []
         var layouts: [String: RawTableLayout] = [:]
+        var tableSummaries: [String: LoadSummary.TableSummary] = [:]
         for table in byTable.keys.sorted() {
             guard !options.shouldStop() else { break }
             let tableStreams = (byTable[table] ?? []).sorted()
@@ -102,62 +106,123 @@ public final class LoadRunner {
             var tableSummary = LoadSummary.TableSummary(table: configuration.rawTableID(forTable: table), mode: mode)
             let started = clock.now()
             do {
-                // Read once per run: decoding a manifest re-encodes and hashes it, and a GenTransaction manifest
-                // holds about a megabyte of control totals per 100k rows. The same snapshot gives the layout and
-                // the segments to send, so a segment sealed meanwhile waits for the next run. Load never uses the
-                // per-group totals, so they are dropped once each manifest is checked: memory stays flat in segments.
+                // Read once per run, without the per-group control totals Load never uses (a GenTransaction
+                // manifest holds about a megabyte of them per 100k rows). The same snapshot gives the layout and
+                // the segments to send, so a segment sealed meanwhile waits for the next run.
                 var manifests: [StreamID: [Manifest]] = [:]
                 for stream in tableStreams { manifests[stream] = try log.manifests(of: stream, groupTotals: false) }
                 guard let layout = try layout(table: table, streams: tableStreams, manifests: manifests) else {
                     continue
                 }
+                if !options.skipTableSetup { try tables.ensureRawTable(layout) }
                 layouts[table] = layout
-                if !options.skipTableSetup {
-                    try tables.ensureRawTable(layout)
-                    try ensureCurrentView(layout, tables: tables)
-                }
-                for stream in tableStreams {
-                    guard !options.shouldStop() else { break }
-                    do {
-                        try load(
-                            stream: stream,
-                            manifests: manifests[stream] ?? [],
-                            layout: layout,
-                            mode: mode,
-                            options: options,
-                            into: &tableSummary
-                        )
-                    } catch let error as SysproBQError where error.code != .credentials {
-                        // One stream's failure (a 400, a locked journal) does not stop the other companies.
-                        logger.error("Loading a stream failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
-                        summary.failures.append(.init(table: table, stream: "\(stream)", error: error))
-                    }
-                }
+                prepared.append(
+                    PreparedTable(table: table, streams: tableStreams, mode: mode, manifests: manifests, layout: layout)
+                )
             } catch let error as SysproBQError {
                 if error.code == .credentials { throw error }
                 logger.error("Loading a table failed", metadata: ["bq.table": "\(table)", "error": "\(error)"])
                 summary.failures.append(.init(table: table, stream: nil, error: error))
+                tableSummary.elapsedSeconds = clock.now().timeIntervalSince(started)
+                tableSummaries[table] = tableSummary
+            }
+        }
+
+        // 2. The views (`<table>_current`, gl_trial_balance, the analytic views) on a second thread with its own
+        // client while the rows are sent: no row depends on a view, and each view costs a round trip.
+        let views: ViewSetup? =
+            options.skipTableSetup ? nil : ViewSetup.start { [self] in try ensureViews(layouts: layouts) }
+
+        // 3. The rows, table by table, stream by stream.
+        for table in prepared {
+            guard !options.shouldStop() else { break }
+            var tableSummary = LoadSummary.TableSummary(
+                table: configuration.rawTableID(forTable: table.table),
+                mode: table.mode
+            )
+            let started = clock.now()
+            for stream in table.streams {
+                guard !options.shouldStop() else { break }
+                do {
+                    try load(
+                        stream: stream,
+                        manifests: table.manifests[stream] ?? [],
+                        layout: table.layout,
+                        mode: table.mode,
+                        options: options,
+                        into: &tableSummary
+                    )
+                } catch let error as SysproBQError {
+                    if error.code == .credentials {
+                        _ = views?.wait()
+                        throw error
+                    }
+                    // One stream's failure (a 400, a locked journal) does not stop the other companies.
+                    logger.error("Loading a stream failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
+                    summary.failures.append(.init(table: table.table, stream: "\(stream)", error: error))
+                }
             }
             tableSummary.elapsedSeconds = clock.now().timeIntervalSince(started)
-            summary.tables.append(tableSummary)
+            tableSummaries[table.table] = tableSummary
         }
-        if !options.skipTableSetup {
-            do {
-                try ensureTrialBalance(layouts: layouts, tables: tables)
-            } catch let error as SysproBQError {
-                // The rows are loaded; only the convenience view is missing. Report it with the tables.
-                if error.code == .credentials { throw error }
-                summary.failures.append(
-                    .init(table: configuration.tablePrefix + "gl_trial_balance", stream: nil, error: error)
-                )
-            }
-            summary.failures += try ensureAnalyticsViews(layouts: layouts, tables: tables)
-        }
+        summary.tables = byTable.keys.sorted().compactMap { tableSummaries[$0] }
         var setup = LoadSummary.TableSummary(table: "(setup)", mode: .streaming)
+        if let views {
+            switch views.wait() {
+            case .success(let outcome):
+                summary.failures += outcome.failures
+                setup.add(outcome.statistics)
+            case .failure(let error):
+                if let error = error as? SysproBQError, error.code != .credentials {
+                    summary.failures.append(.init(table: "(views)", stream: nil, error: error))
+                } else {
+                    throw error
+                }
+            }
+        }
         setup.add(client.statistics)
         summary.setupRequests = setup.requests
         summary.tokenFetches = authenticator.tokenFetches
         return summary
+    }
+
+    /// A table whose raw table is ready and whose rows are to be sent.
+    private struct PreparedTable {
+        let table: String
+        let streams: [StreamID]
+        let mode: TableOptions.Mode
+        let manifests: [StreamID: [Manifest]]
+        let layout: RawTableLayout
+    }
+
+    /// Creates or updates every view of the tables in `layouts`, with a client of its own (it runs on the view
+    /// thread). A failed view is reported and the others go on; credential failures stop it.
+    private func ensureViews(layouts: [String: RawTableLayout]) throws -> ViewSetup.Outcome {
+        let client = try makeClient()
+        let tables = TableManager(client: client)
+        var failures: [LoadSummary.Failure] = []
+        for table in layouts.keys.sorted() {
+            guard let layout = layouts[table] else { continue }
+            do {
+                try ensureCurrentView(layout, tables: tables)
+            } catch let error as SysproBQError {
+                if error.code == .credentials { throw error }
+                logger.error(
+                    "Creating a current-state view failed",
+                    metadata: ["bq.table": "\(table)", "error": "\(error)"]
+                )
+                failures.append(.init(table: table, stream: nil, error: error))
+            }
+        }
+        do {
+            try ensureTrialBalance(layouts: layouts, tables: tables)
+        } catch let error as SysproBQError {
+            // The rows are loaded; only the convenience view is missing. Report it with the tables.
+            if error.code == .credentials { throw error }
+            failures.append(.init(table: configuration.tablePrefix + "gl_trial_balance", stream: nil, error: error))
+        }
+        failures += try ensureAnalyticsViews(layouts: layouts, tables: tables)
+        return ViewSetup.Outcome(failures: failures, statistics: client.statistics)
     }
 
     /// The raw-table layout of `table` from the newest schema of each stream, or `nil` when nothing is staged.
@@ -165,7 +230,9 @@ public final class LoadRunner {
     func layout(table: String, streams: [StreamID], manifests: [StreamID: [Manifest]] = [:]) throws -> RawTableLayout? {
         var schemas: [StreamSchema] = []
         for stream in streams {
-            guard let last = try (manifests[stream] ?? log.manifests(of: stream)).last else { continue }
+            guard let last = try (manifests[stream] ?? log.manifests(of: stream, groupTotals: false)).last else {
+                continue
+            }
             schemas.append(try log.schema(fingerprint: last.schemaFingerprint, stream: stream))
         }
         guard !schemas.isEmpty else { return nil }
@@ -349,4 +416,44 @@ extension LoadSummary {
         public let stream: String?
         public let error: SysproBQError
     }
+}
+
+/// The view thread of one ``LoadRunner/load(streams:options:)``: runs `body` on a thread of its own and hands its
+/// result to ``wait()``. Thread-safety: `result` is guarded by `condition`.
+private final class ViewSetup: @unchecked Sendable {
+    struct Outcome {
+        var failures: [LoadSummary.Failure]
+        var statistics: ClientStatistics
+    }
+
+    private let condition = NSCondition()
+    private var result: Result<Outcome, any Error>?
+
+    static func start(_ body: @escaping () throws -> Outcome) -> ViewSetup {
+        let setup = ViewSetup()
+        let work = UncheckedWork(body: body)
+        let thread = Thread {
+            let result = Result { try work.body() }
+            setup.condition.lock()
+            setup.result = result
+            setup.condition.broadcast()
+            setup.condition.unlock()
+        }
+        thread.name = "load-views"
+        thread.start()
+        return setup
+    }
+
+    /// Waits for the views; returns their outcome or the error that stopped them.
+    func wait() -> Result<Outcome, any Error> {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+}
+
+/// The view thread's work, sent to it. Sound because the runner reads nothing the work writes until ``ViewSetup/wait()``.
+private struct UncheckedWork: @unchecked Sendable {
+    let body: () throws -> ViewSetup.Outcome
 }

@@ -106,6 +106,7 @@ final class InsertAllPipeline {
         }
         queue.close()
         group.wait()
+        committer.finish()
         report.totals = committer.summary
         report.statistics = statistics.value
         if let readError { throw readError }

@@ -15,8 +15,22 @@ extension CanonicalJSON {
     ///
     /// - Throws: ``ParseError`` naming the byte offset.
     public static func parse(_ bytes: some Collection<UInt8>) throws(ParseError) -> CanonicalJSON {
-        var parser = Parser(bytes: Array(bytes))
-        let value = try parser.value(depth: 0)
+        try parse(bytes, skippingObjectAt: [])
+    }
+
+    /// Parses like ``parse(_:)`` but passes over the object at member path `skipped` (e.g.
+    /// `["controlTotals", "groups"]`) without building it: it is checked only for balanced brackets and
+    /// well-formed strings, and becomes an empty object in the result.
+    ///
+    /// For readers that do not use a large member and check the file's integrity another way (a hash over
+    /// its bytes); the result does not re-encode to the input.
+    /// - Throws: ``ParseError`` naming the byte offset.
+    public static func parse(
+        _ bytes: some Collection<UInt8>,
+        skippingObjectAt skipped: [String]
+    ) throws(ParseError) -> CanonicalJSON {
+        var parser = Parser(bytes: Array(bytes), skipped: skipped)
+        let value = try parser.value(depth: 0, path: skipped.isEmpty ? nil : [])
         guard parser.index == parser.bytes.count else { throw parser.error("trailing bytes after the value") }
         return value
     }
@@ -24,6 +38,8 @@ extension CanonicalJSON {
 
 private struct Parser {
     let bytes: [UInt8]
+    /// The member path of an object to pass over (``CanonicalJSON/parse(_:skippingObjectAt:)``); empty: none.
+    var skipped: [String] = []
     var index = 0
     static let maximumDepth = 64
 
@@ -31,12 +47,17 @@ private struct Parser {
         CanonicalJSON.ParseError(offset: index, reason: reason)
     }
 
-    mutating func value(depth: Int) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
+    mutating func value(depth: Int, path: [String]?) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
         guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "{"):
+            if let path, path == skipped {
+                try skipObject(depth: depth)
+                return .object([:])
+            }
+            return try object(depth: depth, path: path)
+        case UInt8(ascii: "["): return try array(depth: depth, path: path)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"):
             try literal("true")
@@ -75,7 +96,47 @@ private struct Parser {
         }
     }
 
-    mutating func object(depth: Int) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
+    /// The path of member `key` of the object at `path` while it still leads to ``skipped``; `nil` off it.
+    func childPath(_ path: [String]?, _ key: String) -> [String]? {
+        guard let path, path.count < skipped.count, skipped[path.count] == key else { return nil }
+        return path + [key]
+    }
+
+    /// Passes over one object: brackets balanced, strings terminated, escapes and control bytes as JSON allows.
+    mutating func skipObject(depth: Int) throws(CanonicalJSON.ParseError) {
+        try expect(UInt8(ascii: "{"))
+        var open = 1
+        while open > 0 {
+            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                while true {
+                    guard index < bytes.count else { throw error("unterminated string") }
+                    let inner = bytes[index]
+                    index += 1
+                    if inner == UInt8(ascii: "\"") { break }
+                    if inner < 0x20 { throw error("raw control byte in a string") }
+                    if inner == UInt8(ascii: "\\") {
+                        guard index < bytes.count else { throw error("unterminated escape") }
+                        index += 1
+                    }
+                }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                open += 1
+                guard depth + open < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                open -= 1
+                index += 1
+            default:
+                index += 1
+            }
+        }
+    }
+
+    mutating func object(depth: Int, path: [String]?) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
         try expect(UInt8(ascii: "{"))
         var members: [String: CanonicalJSON] = [:]
         skipWhitespace()
@@ -90,7 +151,7 @@ private struct Parser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            let member = try value(depth: depth + 1)
+            let member = try value(depth: depth + 1, path: childPath(path, key))
             guard members.updateValue(member, forKey: key) == nil else {
                 throw CanonicalJSON.ParseError(offset: keyOffset, reason: "duplicate key \(String(reflecting: key))")
             }
@@ -105,7 +166,7 @@ private struct Parser {
         }
     }
 
-    mutating func array(depth: Int) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
+    mutating func array(depth: Int, path: [String]?) throws(CanonicalJSON.ParseError) -> CanonicalJSON {
         try expect(UInt8(ascii: "["))
         var values: [CanonicalJSON] = []
         skipWhitespace()
@@ -115,7 +176,7 @@ private struct Parser {
         }
         while true {
             skipWhitespace()
-            values.append(try value(depth: depth + 1))
+            values.append(try value(depth: depth + 1, path: nil))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") {

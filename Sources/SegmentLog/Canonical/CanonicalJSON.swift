@@ -67,27 +67,38 @@ public enum CanonicalJSON: Sendable, Hashable {
             }
             index += 1
         }
-        if !ordered { members.sort { utf8Precedes($0.key, $1.key) } }
+        if !ordered {
+            // Sorting positions, not members, moves no keys or values (no reference counting per move).
+            let order = members.indices.sorted { utf8Precedes(members[$0].key, members[$1].key) }
+            members = order.map { members[$0] }
+        }
         return members
     }
 
     /// Whether `lhs` orders before `rhs` by UTF-8 bytes (not by Unicode canonical equivalence, as `<` does).
     static func utf8Precedes(_ lhs: String, _ rhs: String) -> Bool {
+        // Native strings (all of a manifest's) expose their UTF-8 without a copy.
+        if let result = lhs.utf8.withContiguousStorageIfAvailable({ left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in bytesPrecede(left, right) }
+        }), let result {
+            return result
+        }
         var lhs = lhs
         var rhs = rhs
-        return lhs.withUTF8 { left in
-            rhs.withUTF8 { right in
-                let common = Swift.min(left.count, right.count)
-                var offset = 0
-                while offset < common {
-                    let a = left[offset]
-                    let b = right[offset]
-                    if a != b { return a < b }
-                    offset += 1
-                }
-                return left.count < right.count
-            }
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in bytesPrecede(left, right) } }
+    }
+
+    /// Whether `left` orders before `right` byte by byte (a proper prefix first).
+    static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = Swift.min(left.count, right.count)
+        var offset = 0
+        while offset < common {
+            let a = left[offset]
+            let b = right[offset]
+            if a != b { return a < b }
+            offset += 1
         }
+        return left.count < right.count
     }
 
     /// Appends `text` as a JSON string with the minimal escapes of §4.2.

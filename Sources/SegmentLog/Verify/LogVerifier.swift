@@ -1,4 +1,5 @@
 internal import Common
+import Dispatch
 
 /// Re-checks streams of a staging log without trusting anything (docs/staging-format.md §10).
 ///
@@ -116,7 +117,28 @@ private struct StreamRun {
             }
             expectedSequence = sequence + 1
             result.manifestsChecked += 1
-            guard let manifest = readManifest(file, sequence: sequence) else {
+            // The manifest's full check (canonical form, own hash) runs on a second thread while this one
+            // checks its segment with the same manifest read the cheap way (hash over its bytes, without the
+            // GL group totals, which only the full check needs); the segment's findings are kept only when the
+            // full check accepts the manifest, so the report is the same as checking one after the other.
+            let fullCheck = Background { [self] in
+                var side = StreamRun(verifier: verifier, stream: stream)
+                let manifest = side.readManifest(file, sequence: sequence)
+                return (manifest, side.result)
+            }
+            var early: (manifest: Manifest, result: VerificationReport.StreamResult)?
+            if let bytes = try? Files.readAll(file),
+                let light = try? Manifest.decodeWithoutGroupTotals(bytes, file: file),
+                light.stream == stream, light.sequence == sequence,
+                Self.isSelected(light, sequences: sequences, businessDates: businessDates)
+            {
+                var side = StreamRun(verifier: verifier, stream: stream)
+                side.verifySegment(light, journal: journalState)
+                early = (light, side.result)
+            }
+            let (checked, manifestResult) = fullCheck.wait()
+            merge(manifestResult)
+            guard let manifest = checked else {
                 previousHash = nil
                 continue
             }
@@ -134,12 +156,13 @@ private struct StreamRun {
             if checkedSchemas[manifest.schemaFingerprint] == nil {
                 checkedSchemas[manifest.schemaFingerprint] = checkSchema(manifest.schemaFingerprint)
             }
-            let selected =
-                (sequences?.contains(sequence) ?? true)
-                && (businessDates.map { dates in
-                    manifest.businessDates?.overlaps(from: dates.from, to: dates.to) ?? false
-                } ?? true)
-            if selected { verifySegment(manifest, journal: journalState) }
+            if Self.isSelected(manifest, sequences: sequences, businessDates: businessDates) {
+                if let early, early.manifest == manifest.droppingGroupTotals() {
+                    merge(early.result)
+                } else {
+                    verifySegment(manifest, journal: journalState)
+                }
+            }
         }
         let lastSealed = manifestSequences.last ?? 0
         for sequence in segmentSequences.sorted() where !manifestSequences.contains(sequence) {
@@ -154,6 +177,27 @@ private struct StreamRun {
                 add(.orphanSegment, file, "segment has no manifest (its manifest was removed)", breaksChain: true)
             }
         }
+    }
+
+    /// Whether `manifest`'s segment bytes are to be checked.
+    static func isSelected(
+        _ manifest: Manifest,
+        sequences: ClosedRange<UInt64>?,
+        businessDates: (from: String, to: String)?
+    ) -> Bool {
+        (sequences?.contains(manifest.sequence) ?? true)
+            && (businessDates.map { dates in
+                manifest.businessDates?.overlaps(from: dates.from, to: dates.to) ?? false
+            } ?? true)
+    }
+
+    /// Adds what a side run of the same stream found, in its order, as if this run had found it.
+    mutating func merge(_ side: VerificationReport.StreamResult) {
+        result.segmentsChecked += side.segmentsChecked
+        result.bytesChecked += side.bytesChecked
+        result.manifestsChecked += side.manifestsChecked
+        if result.firstBrokenLink == nil { result.firstBrokenLink = side.firstBrokenLink }
+        result.findings += side.findings
     }
 
     /// Reads and checks one manifest; records findings and returns it when it could be decoded.
@@ -300,26 +344,10 @@ private struct StreamRun {
                     size < manifest.compressedSize ? "segment is truncated" : "segment has extra bytes"
                 )
             }
-            let hasher = SHA256Hasher()
-            var offset: Int64 = 0
-            let chunk = 4 << 20
-            while offset < size {
-                let bytes = try file.read(offset: offset, count: Int(min(Int64(chunk), size - offset)))
-                if bytes.isEmpty { break }
-                hasher.update(bytes)
-                offset += Int64(bytes.count)
-            }
-            let actual = hasher.finalize().hex
-            if actual != manifest.segmentSHA256 {
-                add(
-                    .segmentSHA256,
-                    path,
-                    offset: 0,
-                    expected: manifest.segmentSHA256,
-                    actual: actual,
-                    "segment fails its SHA-256"
-                )
-            }
+            // The whole file's SHA-256 on a second thread while this one checks the blocks (as `pigz -dc |
+            // openssl dgst` uses two cores); findings keep their order: the hash first, then the blocks.
+            let hashing = FileHashing.start(path: path, size: size)
+            var corruptions: [SegmentCorruption] = []
             for (index, block) in manifest.blocks.enumerated() {
                 do {
                     let compressed = try BlockCheck.readBlock(
@@ -340,10 +368,22 @@ private struct StreamRun {
                         true
                     }
                 } catch let corruption as SegmentCorruption {
-                    add(corruption, kind: .blockCorrupt)
+                    corruptions.append(corruption)
                     if block.compressedOffset + block.compressedLength > size { break }  // the rest is missing too
                 }
             }
+            let actual = try hashing.wait()
+            if actual != manifest.segmentSHA256 {
+                add(
+                    .segmentSHA256,
+                    path,
+                    offset: 0,
+                    expected: manifest.segmentSHA256,
+                    actual: actual,
+                    "segment fails its SHA-256"
+                )
+            }
+            for corruption in corruptions { add(corruption, kind: .blockCorrupt) }
         } catch {
             add(.segmentMissing, path, "cannot be read: \(error)")
         }
@@ -358,5 +398,64 @@ private struct StreamRun {
             actual: corruption.actual,
             corruption.what
         )
+    }
+}
+
+/// A value computed on another thread.
+///
+/// Thread-safety: the worker writes `value` once, before signalling `done`; ``wait()`` reads it only after
+/// waiting on `done`, which orders the two.
+private final class Background<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    init(_ body: @escaping @Sendable () -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            value = body()
+            done.signal()
+        }
+    }
+
+    /// The value; call once.
+    func wait() -> Value {
+        done.wait()
+        return value!
+    }
+}
+
+/// The SHA-256 of a file's first `size` bytes, computed on another thread with its own file handle.
+///
+/// Thread-safety: the worker writes `result` once, before signalling `done`; the caller reads it only after
+/// waiting on `done`, which orders the two.
+private final class FileHashing: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<String, any Error> = .success("")
+
+    static func start(path: String, size: Int64) -> FileHashing {
+        let hashing = FileHashing()
+        DispatchQueue.global(qos: .userInitiated).async {
+            hashing.result = Result { () throws -> String in
+                let file = try Files.openRead(path)
+                defer { file.close() }
+                let hasher = SHA256Hasher()
+                var offset: Int64 = 0
+                let chunk = 4 << 20
+                while offset < size {
+                    let bytes = try file.read(offset: offset, count: Int(min(Int64(chunk), size - offset)))
+                    if bytes.isEmpty { break }
+                    hasher.update(bytes)
+                    offset += Int64(bytes.count)
+                }
+                return hasher.finalize().hex
+            }
+            hashing.done.signal()
+        }
+        return hashing
+    }
+
+    /// The hex digest, or the read error. Call once.
+    func wait() throws -> String {
+        done.wait()
+        return try result.get()
     }
 }

@@ -149,7 +149,7 @@ public final class StageRunner {
             )
             state = StreamState(strategy: strategy.kind)
         }
-        let manifests = try log.manifests(of: stream)
+        let manifests = try log.manifests(of: stream, groupTotals: false)
         let plan = Plan(strategy: strategy, state: state, mode: mode, options: options)
         let store = StreamIndexStore(log: log, stream: stream, keyColumns: entry.keyColumns, logger: logger)
 
@@ -244,6 +244,7 @@ public final class StageRunner {
                     try seal()
                 }
                 result.highestCursorRead = cursorSeen
+                FreedMemory.release()  // the page's buffers, freed on two threads (see FreedMemory)
                 self.onPage(result)
                 if self.isCancelled() {
                     throw StageInterruption()
