@@ -167,6 +167,7 @@ public final class SegmentWriter {
             try current!.file.close()
             let digest = current!.hasher.finalize().hex
             let sealed = current!
+            var manifestBytes: [UInt8] = []
             let manifest = Manifest(
                 stream: stream,
                 sequence: sealed.sequence,
@@ -182,11 +183,12 @@ public final class SegmentWriter {
                 blocks: sealed.blocks,
                 controlTotals: metadata.controlTotals,
                 schemaFingerprint: schemaFingerprint,
-                previousManifestHash: previousHash
+                previousManifestHash: previousHash,
+                fileBytes: &manifestBytes
             )
             let manifestFile = try Files.createNew(manifestTempPath)
             do {
-                try manifestFile.write(manifest.fileBytes)
+                try manifestFile.write(manifestBytes)
                 try manifestFile.sync()
                 try manifestFile.close()
             } catch {

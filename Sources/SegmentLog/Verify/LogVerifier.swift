@@ -123,7 +123,9 @@ private struct StreamRun {
             // full check accepts the manifest, so the report is the same as checking one after the other.
             let fullCheck = Background { [self] in
                 var side = StreamRun(verifier: verifier, stream: stream)
-                let manifest = side.readManifest(file, sequence: sequence)
+                // Its group totals are dropped here, on the thread that built them: nothing after this check
+                // uses them, and memory freed by the thread that allocated it is reused instead of piling up.
+                let manifest = side.readManifest(file, sequence: sequence)?.droppingGroupTotals()
                 return (manifest, side.result)
             }
             var early: (manifest: Manifest, result: VerificationReport.StreamResult)?
@@ -157,12 +159,15 @@ private struct StreamRun {
                 checkedSchemas[manifest.schemaFingerprint] = checkSchema(manifest.schemaFingerprint)
             }
             if Self.isSelected(manifest, sequences: sequences, businessDates: businessDates) {
-                if let early, early.manifest == manifest.droppingGroupTotals() {
+                if let early, early.manifest == manifest {
                     merge(early.result)
                 } else {
                     verifySegment(manifest, journal: journalState)
                 }
             }
+            // Three threads allocated and freed this segment's buffers and this manifest's value tree; give the
+            // freed pages back so that peak memory does not grow with the number of segments (FreedMemory).
+            FreedMemory.release()
         }
         let lastSealed = manifestSequences.last ?? 0
         for sequence in segmentSequences.sorted() where !manifestSequences.contains(sequence) {

@@ -24,6 +24,8 @@ final class PageHandoff: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var slot: ([SourceRow], PageInfo)?
+    /// Pages the runner has staged, waiting to be freed by the reader thread.
+    private var staged: [[SourceRow]] = []
     private var result: Result<ReadSummary, any Error>?
     private var stopped = false
 
@@ -47,7 +49,7 @@ final class PageHandoff: @unchecked Sendable {
         thread.start()
         while true {
             switch handoff.take() {
-            case .page(let rows, let info):
+            case .page(var rows, let info):
                 do {
                     try stagePage(rows, info)
                 } catch {
@@ -55,13 +57,34 @@ final class PageHandoff: @unchecked Sendable {
                     handoff.drain()
                     throw error
                 }
+                handoff.recycle(&rows)
             case .finished(let result):
                 return try result.get()
             }
         }
     }
 
+    /// Hands a staged page back to the reader thread, which frees it (``put(_:_:)``).
+    ///
+    /// The rows were allocated on the reader thread; freed there too, glibc keeps them in that thread's arena
+    /// and reuses the memory for the next page. Freed on this thread instead, the reader's arena kept growing
+    /// (a 400k-row extract peaked at 137 MB with the hand-off against 62 MB without it, whose live heap
+    /// stays near 25 MB).
+    private func recycle(_ rows: inout [SourceRow]) {
+        var taken: [SourceRow] = []
+        swap(&taken, &rows)
+        condition.lock()
+        staged.append(taken)
+        condition.unlock()
+    }
+
     private func put(_ rows: [SourceRow], _ info: PageInfo) throws {
+        condition.lock()
+        // Free the pages the runner has staged, here on the reader thread that allocated them.
+        var done: [[SourceRow]] = []
+        swap(&done, &staged)
+        condition.unlock()
+        done.removeAll()
         condition.lock()
         defer { condition.unlock() }
         while slot != nil, !stopped { condition.wait() }

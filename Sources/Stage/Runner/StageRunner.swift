@@ -184,6 +184,7 @@ public final class StageRunner {
 
         func seal() throws {
             guard totals.rows > 0 else { return }
+            FreedMemory.release()  // before the manifest's transient megabytes (GL groups), not on top of garbage
             if let manifest = try writer.seal(try totals.sealMetadata(sourceQuery: sourceQuery)) {
                 lastSealed = manifest.sequence
                 result.segmentsSealed += 1
