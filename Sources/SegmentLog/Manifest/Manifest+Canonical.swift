@@ -37,7 +37,8 @@ extension Manifest {
     /// `directEncodingMatchesValueEncoding` checks against ``canonicalJSON(includingHash:)``.
     func canonicalEncoding(includingHash: Bool = true) -> (bytes: [UInt8], hashMember: Range<Int>) {
         var out: [UInt8] = []
-        out.reserveCapacity(1024 + blocks.count * 160 + controlTotals.groups.count * 96)
+        // About 65 bytes per GL group and 140 per block are written; the margin holds the hash member.
+        out.reserveCapacity(1024 + blocks.count * 160 + controlTotals.groups.count * 80)
         func key(_ name: StaticString) {
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))

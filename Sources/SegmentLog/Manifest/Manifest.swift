@@ -122,16 +122,13 @@ public struct Manifest: Sendable, Hashable {
         self.schemaFingerprint = schemaFingerprint
         self.previousManifestHash = previousManifestHash
         self.manifestHash = ""
-        let (bytes, member) = canonicalEncoding(includingHash: false)
+        var (bytes, member) = canonicalEncoding(includingHash: false)
         let hash = Self.hash(of: bytes, excluding: member)
         self.manifestHash = hash
-        var file: [UInt8] = []
-        file.reserveCapacity(bytes.count + 90)
-        file.append(contentsOf: bytes[..<member.lowerBound])
-        file.append(contentsOf: Array("\"manifestHash\":\"\(hash)\",".utf8))
-        file.append(contentsOf: bytes[member.lowerBound...])
-        file.append(Format.lineFeed)
-        fileBytes = file
+        // In place (the encoding reserved room for it): no second megabyte-sized buffer while sealing.
+        bytes.replaceSubrange(member, with: "\"manifestHash\":\"\(hash)\",".utf8)
+        bytes.append(Format.lineFeed)
+        fileBytes = bytes
     }
 
     /// A copy carrying `hash` as its ``manifestHash`` (used when decoding and in tamper tests).

@@ -182,10 +182,20 @@ public final class StageRunner {
         let needsDigests = keepsAllKeys || index.count > 0
         var digester = VersionIndex.Digester()
 
+        // The sealing segment's metadata, from its totals; kept until the seal succeeds, so a retried seal (after a
+        // failed one) seals exactly what the first attempt would have.
+        var pendingSeal: SealMetadata?
         func seal() throws {
-            guard totals.rows > 0 else { return }
+            guard pendingSeal != nil || totals.rows > 0 else { return }
             FreedMemory.release()  // before the manifest's transient megabytes (GL groups), not on top of garbage
-            if let manifest = try writer.seal(try totals.sealMetadata(sourceQuery: sourceQuery)) {
+            if pendingSeal == nil {
+                pendingSeal = try totals.sealMetadata(sourceQuery: sourceQuery)
+                // The accumulator's GL groups go before the manifest is encoded, not after (~3 MB at seal time).
+                totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
+            }
+            let sealed = try writer.seal(pendingSeal!)
+            pendingSeal = nil
+            if let manifest = sealed {
                 lastSealed = manifest.sequence
                 result.segmentsSealed += 1
                 if keepsAllKeys { try store.save(index, coversSequence: lastSealed) }
@@ -195,7 +205,6 @@ public final class StageRunner {
                     try saveState(state, stream: stream)
                 }
             }
-            totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
         }
 
         let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
