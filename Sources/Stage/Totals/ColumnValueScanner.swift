@@ -2,7 +2,7 @@
 /// building a dictionary of every column.
 ///
 /// The scanner walks the members in order, so a column name quoted inside another column's string value is
-/// never mistaken for a member. Values come back as their decoded text: strings unescaped, `null` as `nil`,
+/// never mistaken for a member, and stops once every wanted name was seen (each column appears once). Values come back as their decoded text: strings unescaped, `null` as `nil`,
 /// numbers and booleans as written. Member names are compared as bytes where they hold no escape, so only the
 /// wanted values become `String`s (this runs once per staged GL row). Pure; `Sendable`.
 enum ColumnValueScanner {
@@ -15,6 +15,8 @@ enum ColumnValueScanner {
 
     private static func values(of names: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> [String?]? {
         var result = [String?](repeating: nil, count: names.count)
+        var seen: UInt64 = 0
+        let all: UInt64 = names.count < 64 ? (1 << UInt64(names.count)) - 1 : 0
         var index = 0
         func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x09 {
@@ -46,7 +48,13 @@ enum ColumnValueScanner {
                 let isNull = word.count == 4 && word.elementsEqual("null".utf8)
                 value = slot == nil || isNull ? nil : String(decoding: word, as: UTF8.self)
             }
-            if let slot { result[slot] = value }
+            if let slot {
+                result[slot] = value
+                // Every wanted member seen: the rest of the row (GenTransaction's GL fields are in its first ten
+                // of 26 columns) is not read. Rows come from Stage's own builder, one member per column.
+                if slot < 64 { seen |= 1 << UInt64(slot) }
+                if all != 0, seen == all { return result }
+            }
             skipSpace()
             if index < bytes.count {
                 guard bytes[index] == UInt8(ascii: ",") else { return nil }
