@@ -239,6 +239,41 @@ import Testing
         #expect(error?.remedy?.contains("service root") == true)
     }
 
+    /// An HTML page in place of $metadata is the same needs-a-human stop as on a data page, not "no entity
+    /// types" (make chaos, seed 407102: the simulator's html200 fault on $metadata).
+    @Test func htmlPageInPlaceOfMetadata() throws {
+        var configuration = Self.configuration()
+        configuration.useMetadata = true
+        configuration.rowVersionAvailability = .auto
+        let transport = ScriptedHTTPTransport(responses: [
+            .respond(status: 200, headers: [HTTPHeader("Content-Type", "text/html")], text: "<html>IIS</html>")
+        ])
+        let error = caught {
+            _ = try Self.source(transport, configuration: configuration).resolve(Self.entry, company: "A")
+        }
+        #expect(error?.code == .protocolViolation)
+        #expect(error?.disposition == .needsHuman)
+        #expect(error?.message.contains("an HTML page") == true)
+        #expect(error?.message.contains("$metadata XML document") == true)
+        #expect(transport.requests.count == 1)
+    }
+
+    /// A cut $metadata document (malformed XML) is fetched again within the run.
+    @Test func cutMetadataIsFetchedAgain() throws {
+        var configuration = Self.configuration()
+        configuration.useMetadata = true
+        configuration.rowVersionAvailability = .auto
+        let csdl = ODataMetadataTests.csdl
+        let cut = String(csdl.prefix(csdl.count / 2 + csdl.count / 7))
+        let transport = ScriptedHTTPTransport(responses: [
+            .respond(status: 200, text: cut), .respond(status: 200, text: csdl),
+            .respond(status: 200, text: #"{"value":[]}"#),
+        ])
+        let resolved = try Self.source(transport, configuration: configuration).resolve(Self.entry, company: "A")
+        #expect(resolved.entry.rowVersionColumn == "TimeStamp")
+        #expect(transport.requests.prefix(2).allSatisfy { $0.url.hasSuffix("$metadata") })
+    }
+
     /// Two rows with the same key in key order stop the read (a wrong catalog key would skip rows).
     @Test func repeatedKeyStopsTheRead() throws {
         let transport = ScriptedHTTPTransport(responses: [Self.page([1, 1])])

@@ -32,6 +32,12 @@ final class ODataClient {
         ) {
             try transport.perform(request, maxBodyBytes: Self.maximumMetadataBytes)
         }
+        if (200..<300).contains(response.status),
+            response.head.headers.value(for: "Content-Type")?.lowercased().hasPrefix("text/html") == true
+        {
+            // An IIS or proxy page in place of the document, as for data pages (``fetchPage``): a human's job.
+            throw Self.htmlPage(table: "$metadata", url: request.url, expected: "the $metadata XML document")
+        }
         guard (200..<300).contains(response.status) else {
             throw ODataError.forStatus(
                 response.head,
@@ -98,11 +104,11 @@ final class ODataClient {
         return bytes
     }
 
-    static func htmlPage(table: String, url: String) -> SysproBQError {
+    static func htmlPage(table: String, url: String, expected: String = "OData JSON") -> SysproBQError {
         SysproBQError(
             .protocolViolation,
             "OData response for \(table): the server answered with an HTML page (Content-Type text/html) instead of "
-                + "OData JSON, for \(Redaction.url(url))",
+                + "\(expected), for \(Redaction.url(url))",
             remedy: "an IIS or proxy page answered: check the OData service root URL and company path, that the SYSPRO "
                 + "OData service is installed and its IIS application pool is running",
             disposition: .needsHuman

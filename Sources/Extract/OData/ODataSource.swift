@@ -109,10 +109,10 @@ public final class ODataSource: SourceReader {
         let request = client.builder.metadataRequest(company: company)
         let metadata: ODataMetadata?
         do {
-            let body = try retry.run(request.description, summary: &summary, retries: &retries) {
-                try client.fetchWhole(request, target: .service, company: company)
+            // Parsed inside the retry: a cut or garbled document (malformed XML, retryable) is fetched again.
+            metadata = try retry.run(request.description, summary: &summary, retries: &retries) {
+                try ODataMetadata.parse(try client.fetchWhole(request, target: .service, company: company))
             }
-            metadata = try ODataMetadata.parse(body)
         } catch let error as SysproBQError where error.cause.map(Self.isNotFound) == true {
             // No $metadata at this address: go on with the configured assumptions; a wrong root fails on the
             // first page with its own 404.
