@@ -280,6 +280,22 @@ import Testing
         }
     }
 
+    /// A view BigQuery refuses is reported for its table while the rows still load (views are made on their own
+    /// thread beside the rows, and no row depends on one).
+    @Test func refusedViewIsReportedAndRowsStillLoad() throws {
+        let staging = try Staging(segments: [Self.dates(2)])
+        let fake = FakeGoogle { _, body in
+            String(decoding: body, as: UTF8.self).contains(#""view":"#)
+                ? errorBody(400, reason: "invalidQuery", message: "Syntax error") : okBody
+        }
+        let summary = try makeRunner(fake, log: staging.log).load(streams: [staging.stream])
+        #expect(try staging.journal.isLoaded(1))
+        #expect(summary.tables.first?.rowsAcknowledged == 2)
+        let failure = try #require(summary.failures.first)
+        #expect(failure.table == "ApInvoice" && failure.stream == nil)
+        #expect(failure.error.message.contains("Syntax error"))
+    }
+
     /// A table dropped while loading is created again and the batch retried once; a second 404 stops the table
     /// with a remedy.
     @Test(arguments: [1, 2])

@@ -130,8 +130,8 @@ public final class LoadRunner {
 
         // 2. The views (`<table>_current`, gl_trial_balance, the analytic views) on a second thread with its own
         // client while the rows are sent: no row depends on a view, and each view costs a round trip.
-        let views: ViewSetup? =
-            options.skipTableSetup ? nil : ViewSetup.start { [self] in try ensureViews(layouts: layouts) }
+        let views: BackgroundWork<ViewOutcome>? =
+            options.skipTableSetup ? nil : BackgroundWork("load-views") { [self] in try ensureViews(layouts: layouts) }
 
         // 3. The rows, table by table, stream by stream.
         for table in prepared {
@@ -154,7 +154,7 @@ public final class LoadRunner {
                     )
                 } catch let error as SysproBQError {
                     if error.code == .credentials {
-                        _ = views?.wait()
+                        _ = try? views?.wait()
                         throw error
                     }
                     // One stream's failure (a 400, a locked journal) does not stop the other companies.
@@ -168,16 +168,12 @@ public final class LoadRunner {
         summary.tables = byTable.keys.sorted().compactMap { tableSummaries[$0] }
         var setup = LoadSummary.TableSummary(table: "(setup)", mode: .streaming)
         if let views {
-            switch views.wait() {
-            case .success(let outcome):
+            do {
+                let outcome = try views.wait()
                 summary.failures += outcome.failures
                 setup.add(outcome.statistics)
-            case .failure(let error):
-                if let error = error as? SysproBQError, error.code != .credentials {
-                    summary.failures.append(.init(table: "(views)", stream: nil, error: error))
-                } else {
-                    throw error
-                }
+            } catch let error as SysproBQError where error.code != .credentials {
+                summary.failures.append(.init(table: "(views)", stream: nil, error: error))
             }
         }
         setup.add(client.statistics)
@@ -197,7 +193,7 @@ public final class LoadRunner {
 
     /// Creates or updates every view of the tables in `layouts`, with a client of its own (it runs on the view
     /// thread). A failed view is reported and the others go on; credential failures stop it.
-    private func ensureViews(layouts: [String: RawTableLayout]) throws -> ViewSetup.Outcome {
+    private func ensureViews(layouts: [String: RawTableLayout]) throws -> ViewOutcome {
         let client = try makeClient()
         let tables = TableManager(client: client)
         var failures: [LoadSummary.Failure] = []
@@ -222,7 +218,13 @@ public final class LoadRunner {
             failures.append(.init(table: configuration.tablePrefix + "gl_trial_balance", stream: nil, error: error))
         }
         failures += try ensureAnalyticsViews(layouts: layouts, tables: tables)
-        return ViewSetup.Outcome(failures: failures, statistics: client.statistics)
+        return ViewOutcome(failures: failures, statistics: client.statistics)
+    }
+
+    /// What the view thread did: the views that failed, and its requests.
+    private struct ViewOutcome {
+        var failures: [LoadSummary.Failure]
+        var statistics: ClientStatistics
     }
 
     /// The raw-table layout of `table` from the newest schema of each stream, or `nil` when nothing is staged.
@@ -416,44 +418,4 @@ extension LoadSummary {
         public let stream: String?
         public let error: SysproBQError
     }
-}
-
-/// The view thread of one ``LoadRunner/load(streams:options:)``: runs `body` on a thread of its own and hands its
-/// result to ``wait()``. Thread-safety: `result` is guarded by `condition`.
-private final class ViewSetup: @unchecked Sendable {
-    struct Outcome {
-        var failures: [LoadSummary.Failure]
-        var statistics: ClientStatistics
-    }
-
-    private let condition = NSCondition()
-    private var result: Result<Outcome, any Error>?
-
-    static func start(_ body: @escaping () throws -> Outcome) -> ViewSetup {
-        let setup = ViewSetup()
-        let work = UncheckedWork(body: body)
-        let thread = Thread {
-            let result = Result { try work.body() }
-            setup.condition.lock()
-            setup.result = result
-            setup.condition.broadcast()
-            setup.condition.unlock()
-        }
-        thread.name = "load-views"
-        thread.start()
-        return setup
-    }
-
-    /// Waits for the views; returns their outcome or the error that stopped them.
-    func wait() -> Result<Outcome, any Error> {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
-}
-
-/// The view thread's work, sent to it. Sound because the runner reads nothing the work writes until ``ViewSetup/wait()``.
-private struct UncheckedWork: @unchecked Sendable {
-    let body: () throws -> ViewSetup.Outcome
 }

@@ -7,8 +7,10 @@ import Synchronization
 ///
 /// Every unit of work gets an ordinal when it is read; results may arrive out of order from several threads,
 /// and each is journaled only after every earlier unit was. So the journal's acknowledged ranges always form a
-/// prefix of what was read, and a crash resumes at the first unacknowledged row. After the first failure
-/// nothing more is journaled; the unjournaled rows are sent again on the next run, with the same insertIds.
+/// prefix of what was read, and a crash resumes at the first unacknowledged row. A failed unit is never
+/// journaled, so nothing after it is either; every unit before it is, however late it finishes (all of them
+/// finished, since the senders are drained before ``finish()``). The unjournaled rows are sent again on the
+/// next run, with the same insertIds. A failed journal write stops all journaling.
 ///
 /// Journaling happens on a writer thread of its own (group commit): a sender hands its result over and goes on
 /// to its next request at once, and the writer appends every unit that is ready in one write and one fsync.
@@ -50,6 +52,8 @@ final class OrderedJournalCommitter: @unchecked Sendable {
     private var writerDone = false
     private var quarantinedNow: [UInt64: Int] = [:]
     private var firstFailure: (any Error)?
+    /// Set when a journal write failed: nothing more may be appended.
+    private var journalBroken = false
     private var totals = Totals()
 
     init(journal: LoadJournal, appender: JournalAppender) {
@@ -112,9 +116,9 @@ final class OrderedJournalCommitter: @unchecked Sendable {
             if ready.isEmpty, closed { break }
             let units = ready
             ready.removeAll(keepingCapacity: true)
-            let stopped = firstFailure != nil
+            let broken = journalBroken
             condition.unlock()
-            if !stopped {
+            if !broken {
                 do { try journal(units) } catch { recordFailure(error) }
             }
             condition.lock()
@@ -126,6 +130,7 @@ final class OrderedJournalCommitter: @unchecked Sendable {
 
     private func recordFailure(_ error: any Error) {
         condition.withLock {
+            journalBroken = true
             if firstFailure == nil { firstFailure = error }
             failedFlag.store(true, ordering: .releasing)
         }
@@ -158,7 +163,6 @@ final class OrderedJournalCommitter: @unchecked Sendable {
                 continue
             }
             try flush()
-            if condition.withLock({ firstFailure != nil }) { return }
             try journal(unit)
         }
         try flush()

@@ -187,9 +187,9 @@ extension Manifest {
         return (out, hashMember)
     }
 
-    /// SHA-256 hex of `bytes` without the `hashMember` range: the manifest hash of an encoding from
-    /// ``canonicalEncoding(includingHash:)``, computed from that same buffer.
-    static func hash(of bytes: [UInt8], excluding hashMember: Range<Int>) -> String {
+    /// SHA-256 hex of `bytes` without the `hashMember` range (offsets from the slice's start): the manifest hash
+    /// of an encoding from ``canonicalEncoding(includingHash:)``, computed from that same buffer.
+    static func hash(of bytes: ArraySlice<UInt8>, excluding hashMember: Range<Int>) -> String {
         let hasher = SHA256Hasher()
         bytes.withUnsafeBytes { buffer in
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<hashMember.lowerBound]))
@@ -202,7 +202,7 @@ extension Manifest {
     /// encoding: what a reader compares with the file and with ``manifestHash``.
     func encodedForVerification() -> (fileBytes: [UInt8], computedHash: String) {
         let encoding = canonicalEncoding(includingHash: true)
-        let hash = Self.hash(of: encoding.bytes, excluding: encoding.hashMember)
+        let hash = Self.hash(of: encoding.bytes[...], excluding: encoding.hashMember)
         var bytes = encoding.bytes
         bytes.append(Format.lineFeed)
         return (bytes, hash)
@@ -231,13 +231,7 @@ extension Manifest {
             throw ManifestDecodingError.corrupt(file, "is not in canonical form (edited by hand?)")
         }
         guard computed == manifest.manifestHash else {
-            throw SysproBQError(
-                .corruption,
-                "Manifest \(file) fails its own hash: expected manifestHash \(manifest.manifestHash), "
-                    + "computed \(computed)",
-                remedy: "The manifest was altered after sealing; restore it from a backup and run verify.",
-                disposition: .needsHuman
-            )
+            throw hashMismatch(file, expected: manifest.manifestHash, computed: computed)
         }
         return manifest
     }
@@ -267,17 +261,21 @@ extension Manifest {
         guard let member = hashMember(in: content, hash: manifest.manifestHash) else {
             throw ManifestDecodingError.corrupt(file, "is not in canonical form (edited by hand?)")
         }
-        let computed = hash(of: Array(content), excluding: member)
+        let computed = hash(of: content, excluding: member)
         guard computed == manifest.manifestHash else {
-            throw SysproBQError(
-                .corruption,
-                "Manifest \(file) fails its own hash: expected manifestHash \(manifest.manifestHash), "
-                    + "computed \(computed)",
-                remedy: "The manifest was altered after sealing; restore it from a backup and run verify.",
-                disposition: .needsHuman
-            )
+            throw hashMismatch(file, expected: manifest.manifestHash, computed: computed)
         }
         return manifest
+    }
+
+    /// The error for a manifest whose content does not hash to its `manifestHash`.
+    static func hashMismatch(_ file: String, expected: String, computed: String) -> SysproBQError {
+        SysproBQError(
+            .corruption,
+            "Manifest \(file) fails its own hash: expected manifestHash \(expected), computed \(computed)",
+            remedy: "The manifest was altered after sealing; restore it from a backup and run verify.",
+            disposition: .needsHuman
+        )
     }
 
     /// The byte range of the top-level `"manifestHash":"<hash>",` member in a canonical encoding, or `nil`.
@@ -446,11 +444,12 @@ enum ManifestDecodingError {
             blocks: blocks,
             controlTotals: totals,
             schemaFingerprint: try string("schemaFingerprint"),
-            previousManifestHash: try string("previousManifestHash")
+            previousManifestHash: try string("previousManifestHash"),
+            manifestHash: try string("manifestHash")
         )
         guard try string("segment") == manifest.segmentFileName else {
             throw corrupt(file, "names segment '\(try string("segment"))' but has sequence \(sequence)")
         }
-        return manifest.withHash(try string("manifestHash"))
+        return manifest
     }
 }

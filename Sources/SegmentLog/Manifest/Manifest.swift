@@ -44,48 +44,10 @@ public struct Manifest: Sendable, Hashable {
     /// SHA-256 hex of the canonical encoding of every other field.
     public private(set) var manifestHash: String
 
-    /// Creates a manifest and computes its hash.
-    init(
-        stream: StreamID,
-        sequence: UInt64,
-        createdAt: String,
-        runID: String,
-        sourceQuery: String,
-        cursor: CursorRange,
-        businessDates: BusinessDateRange?,
-        rowCount: Int64,
-        compressedSize: Int64,
-        uncompressedSize: Int64,
-        segmentSHA256: String,
-        blocks: [BlockIndexEntry],
-        controlTotals: ControlTotals,
-        schemaFingerprint: String,
-        previousManifestHash: String
-    ) {
-        var unused: [UInt8] = []
-        self.init(
-            stream: stream,
-            sequence: sequence,
-            createdAt: createdAt,
-            runID: runID,
-            sourceQuery: sourceQuery,
-            cursor: cursor,
-            businessDates: businessDates,
-            rowCount: rowCount,
-            compressedSize: compressedSize,
-            uncompressedSize: uncompressedSize,
-            segmentSHA256: segmentSHA256,
-            blocks: blocks,
-            controlTotals: controlTotals,
-            schemaFingerprint: schemaFingerprint,
-            previousManifestHash: previousManifestHash,
-            fileBytes: &unused
-        )
-    }
-
-    /// Creates a manifest, computes its hash and sets `fileBytes` to its file's bytes, all from one canonical
-    /// encoding: the encoding without `manifestHash` is hashed, then the member is spliced in where it sorts.
-    /// Sealing a GenTransaction segment encodes (and sorts) about a megabyte of GL group totals once, not twice.
+    /// Creates a manifest carrying `manifestHash` as decoded, or, when it is `nil`, computing it.
+    ///
+    /// The writer passes `""` and then calls ``sealEncoding()``, which computes the hash and the file's bytes
+    /// from one encoding.
     init(
         stream: StreamID,
         sequence: UInt64,
@@ -102,7 +64,7 @@ public struct Manifest: Sendable, Hashable {
         controlTotals: ControlTotals,
         schemaFingerprint: String,
         previousManifestHash: String,
-        fileBytes: inout [UInt8]
+        manifestHash: String? = nil
     ) {
         self.formatVersion = Format.formatVersion
         self.stream = stream
@@ -121,21 +83,20 @@ public struct Manifest: Sendable, Hashable {
         self.controlTotals = controlTotals
         self.schemaFingerprint = schemaFingerprint
         self.previousManifestHash = previousManifestHash
-        self.manifestHash = ""
-        var (bytes, member) = canonicalEncoding(includingHash: false)
-        let hash = Self.hash(of: bytes, excluding: member)
-        self.manifestHash = hash
-        // In place (the encoding reserved room for it): no second megabyte-sized buffer while sealing.
-        bytes.replaceSubrange(member, with: "\"manifestHash\":\"\(hash)\",".utf8)
-        bytes.append(Format.lineFeed)
-        fileBytes = bytes
+        self.manifestHash = manifestHash ?? ""
+        if manifestHash == nil { self.manifestHash = computedHash }
     }
 
-    /// A copy carrying `hash` as its ``manifestHash`` (used when decoding and in tamper tests).
-    func withHash(_ hash: String) -> Manifest {
-        var copy = self
-        copy.manifestHash = hash
-        return copy
+    /// Computes ``manifestHash`` and returns the manifest file's bytes, both from one canonical encoding: the
+    /// encoding without `manifestHash` is hashed, then the member is inserted where it sorts. Sealing a
+    /// GenTransaction segment encodes (and sorts) about a megabyte of GL group totals once, not twice.
+    mutating func sealEncoding() -> [UInt8] {
+        var (bytes, member) = canonicalEncoding(includingHash: false)
+        manifestHash = Self.hash(of: bytes[...], excluding: member)
+        // In place (the encoding reserved room for it): no second megabyte-sized buffer while sealing.
+        bytes.replaceSubrange(member, with: "\"manifestHash\":\"\(manifestHash)\",".utf8)
+        bytes.append(Format.lineFeed)
+        return bytes
     }
 
     /// The manifest's file name, `manifest-<seq>.json`.
@@ -144,7 +105,7 @@ public struct Manifest: Sendable, Hashable {
     /// SHA-256 hex of the canonical encoding without `manifestHash`: what ``manifestHash`` must equal.
     public var computedHash: String {
         let (bytes, hashMember) = canonicalEncoding(includingHash: false)
-        return Self.hash(of: bytes, excluding: hashMember)
+        return Self.hash(of: bytes[...], excluding: hashMember)
     }
 
     /// The manifest file's bytes: the canonical encoding and one LF.

@@ -167,8 +167,7 @@ public final class SegmentWriter {
             try current!.file.close()
             let digest = current!.hasher.finalize().hex
             let sealed = current!
-            var manifestBytes: [UInt8] = []
-            let manifest = Manifest(
+            var manifest = Manifest(
                 stream: stream,
                 sequence: sealed.sequence,
                 createdAt: Timestamp.rfc3339(log.clock.now()),
@@ -184,8 +183,9 @@ public final class SegmentWriter {
                 controlTotals: metadata.controlTotals,
                 schemaFingerprint: schemaFingerprint,
                 previousManifestHash: previousHash,
-                fileBytes: &manifestBytes
+                manifestHash: ""
             )
+            let manifestBytes = manifest.sealEncoding()
             let manifestFile = try Files.createNew(manifestTempPath)
             do {
                 try manifestFile.write(manifestBytes)

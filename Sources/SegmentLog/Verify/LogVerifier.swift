@@ -1,5 +1,4 @@
 internal import Common
-import Dispatch
 
 /// Re-checks streams of a staging log without trusting anything (docs/staging-format.md §10).
 ///
@@ -121,7 +120,7 @@ private struct StreamRun {
             // checks its segment with the same manifest read the cheap way (hash over its bytes, without the
             // GL group totals, which only the full check needs); the segment's findings are kept only when the
             // full check accepts the manifest, so the report is the same as checking one after the other.
-            let fullCheck = Background { [self] in
+            let fullCheck = BackgroundWork("verify-manifest") { [self] in
                 var side = StreamRun(verifier: verifier, stream: stream)
                 // Its group totals are dropped here, on the thread that built them: nothing after this check
                 // uses them, and memory freed by the thread that allocated it is reused instead of piling up.
@@ -138,7 +137,7 @@ private struct StreamRun {
                 side.verifySegment(light, journal: journalState)
                 early = (light, side.result)
             }
-            let (checked, manifestResult) = fullCheck.wait()
+            let (checked, manifestResult) = try fullCheck.wait()
             merge(manifestResult)
             guard let manifest = checked else {
                 previousHash = nil
@@ -306,6 +305,22 @@ private struct StreamRun {
         return nil
     }
 
+    /// The SHA-256 of the first `size` bytes of the file at `path`, read with a handle of its own.
+    static func sha256(of path: String, size: Int64) throws -> String {
+        let file = try Files.openRead(path)
+        defer { file.close() }
+        let hasher = SHA256Hasher()
+        var offset: Int64 = 0
+        let chunk = 4 << 20
+        while offset < size {
+            let bytes = try file.read(offset: offset, count: Int(min(Int64(chunk), size - offset)))
+            if bytes.isEmpty { break }
+            hasher.update(bytes)
+            offset += Int64(bytes.count)
+        }
+        return hasher.finalize().hex
+    }
+
     /// Checks a segment's bytes against its manifest, reporting every bad block.
     mutating func verifySegment(_ manifest: Manifest, journal: JournalState?) {
         guard let location = locateSegment(manifest, journal: journal) else {
@@ -351,7 +366,9 @@ private struct StreamRun {
             }
             // The whole file's SHA-256 on a second thread while this one checks the blocks (as `pigz -dc |
             // openssl dgst` uses two cores); findings keep their order: the hash first, then the blocks.
-            let hashing = FileHashing.start(path: path, size: size)
+            let hashing = BackgroundWork("verify-sha256") {
+                try Self.sha256(of: path, size: size)
+            }
             var corruptions: [SegmentCorruption] = []
             for (index, block) in manifest.blocks.enumerated() {
                 do {
@@ -403,64 +420,5 @@ private struct StreamRun {
             actual: corruption.actual,
             corruption.what
         )
-    }
-}
-
-/// A value computed on another thread.
-///
-/// Thread-safety: the worker writes `value` once, before signalling `done`; ``wait()`` reads it only after
-/// waiting on `done`, which orders the two.
-private final class Background<Value>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var value: Value?
-
-    init(_ body: @escaping @Sendable () -> Value) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            value = body()
-            done.signal()
-        }
-    }
-
-    /// The value; call once.
-    func wait() -> Value {
-        done.wait()
-        return value!
-    }
-}
-
-/// The SHA-256 of a file's first `size` bytes, computed on another thread with its own file handle.
-///
-/// Thread-safety: the worker writes `result` once, before signalling `done`; the caller reads it only after
-/// waiting on `done`, which orders the two.
-private final class FileHashing: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<String, any Error> = .success("")
-
-    static func start(path: String, size: Int64) -> FileHashing {
-        let hashing = FileHashing()
-        DispatchQueue.global(qos: .userInitiated).async {
-            hashing.result = Result { () throws -> String in
-                let file = try Files.openRead(path)
-                defer { file.close() }
-                let hasher = SHA256Hasher()
-                var offset: Int64 = 0
-                let chunk = 4 << 20
-                while offset < size {
-                    let bytes = try file.read(offset: offset, count: Int(min(Int64(chunk), size - offset)))
-                    if bytes.isEmpty { break }
-                    hasher.update(bytes)
-                    offset += Int64(bytes.count)
-                }
-                return hasher.finalize().hex
-            }
-            hashing.done.signal()
-        }
-        return hashing
-    }
-
-    /// The hex digest, or the read error. Call once.
-    func wait() throws -> String {
-        done.wait()
-        return try result.get()
     }
 }

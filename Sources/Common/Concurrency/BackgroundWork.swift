@@ -1,0 +1,35 @@
+import Dispatch
+import Foundation
+
+/// One piece of work run on a thread of its own, whose result the starting thread collects with ``wait()``:
+/// verify's manifest check and segment hash beside the block checks, Load's views beside the rows.
+///
+/// Thread-safety: the worker writes `result` once, before signalling `done`; ``wait()`` reads it only after
+/// waiting on `done`, which orders the two. The work itself is not checked for `Sendable`: the caller must not
+/// touch what it writes until ``wait()`` returns (which is why the class is `@unchecked Sendable`).
+public final class BackgroundWork<Value>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, any Error>?
+
+    /// Starts `body` on a new thread named `name`.
+    public init(_ name: String, _ body: @escaping () throws -> Value) {
+        let work = UncheckedBody(body: body)
+        let thread = Thread { [self] in
+            result = Result { try work.body() }
+            done.signal()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// The work's value, or what it threw. Call once.
+    public func wait() throws -> Value {
+        done.wait()
+        return try result!.get()
+    }
+}
+
+/// The work, sent to its thread; see ``BackgroundWork`` for why this is sound.
+private struct UncheckedBody<Value>: @unchecked Sendable {
+    let body: () throws -> Value
+}
