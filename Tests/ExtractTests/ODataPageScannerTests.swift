@@ -143,3 +143,94 @@ import Testing
         #expect(result.rows == [["s:1"]])
     }
 }
+
+/// The one-pass row reader (rows in one chunk, in the previous row's key order, plain ASCII strings) must give
+/// exactly what the byte-wise path gives, for good rows and for every kind of damage: each page below is
+/// scanned whole (rows after the first take the one-pass path) and one byte at a time (never), and rows,
+/// nextLink and the error text must be equal.
+@Suite struct ODataPageScannerOnePassTests {
+    static let columns = ["Company", "Amount", "Text", "Flag", "Date"]
+
+    /// Rows that exercise every value form and every reason to leave the one-pass path.
+    static let rows: [String] = [
+        #"{"Company":"A","Amount":1.50,"Text":"plain","Flag":true,"Date":"2024-01-31T00:00:00Z"}"#,
+        #"{"Company":"B","Amount":-0.01,"Text":"x y","Flag":false,"Date":null}"#,
+        #"{ "Company" : "C" , "Amount" : 0 , "Text" : "" , "Flag" : null , "Date" : "d" }"#,
+        #"{"Company":"D","Amount":1e5,"Text":"esc \" \\ \/ \n","Flag":true,"Date":"d"}"#,
+        #"{"Company":"E","Amount":1.5E-3,"Text":"é€😀","Flag":true,"Date":"d"}"#,
+        #"{"Company":"F","Amount":12,"Text":"\u00e9","Flag":true,"Date":"d"}"#,
+        #"{"Amount":7,"Company":"G","Text":"reordered","Flag":true,"Date":"d"}"#,
+        #"{"Company":"H","Amount":8,"Text":"missing date","Flag":true}"#,
+        #"{"Company":"I","Amount":9,"Text":"extra key","Flag":true,"Date":"d","@odata.etag":"W/\"1\""}"#,
+        #"{"Company":"J","Amount":10,"Text":"extra key again","Flag":true,"Date":"d","@odata.etag":"W/\"2\""}"#,
+        #"{"Company":"K","Amount":11,"Text":{"nested":[1,2,{"}":"]"}]},"Flag":true,"Date":"d"}"#,
+        #"{"Company":"L","Amount":-12.25,"Text":"del \#u{7F}","Flag":false,"Date":"d"}"#,
+        #"{"Company":"M","Amount":13,"Text":"dup","Flag":true,"Date":"d","Company":"M2"}"#,
+        #"{"Company":"N","Amount":14,"Text":"after dup","Flag":true,"Date":"d"}"#,
+        #"{}"#,
+        #"{"Company":"O","Amount":15,"Text":"last","Flag":true,"Date":"d"}"#,
+    ]
+
+    static func page(_ rows: [String]) -> [UInt8] {
+        Array(
+            (#"{"@odata.context":"x","value":["# + rows.joined(separator: ",\n") + #"],"@odata.nextLink":"n"}"#).utf8
+        )
+    }
+
+    static func outcome(_ body: [UInt8], oneByteChunks: Bool) -> String {
+        do {
+            let result = try scan(body, columns: columns, splitAt: oneByteChunks ? Array(0...body.count) : [])
+            if oneByteChunks { #expect(result.scanner.onePassRowCount == 0) }
+            return "rows \(result.rows) next \(result.scanner.nextLink ?? "-") count \(result.scanner.rowCount)"
+        } catch let error as SysproBQError {
+            return "error \(error.message)"
+        } catch {
+            return "other \(error)"
+        }
+    }
+
+    @Test func goodRowsAreTheSameEitherWay() {
+        var rows = Self.rows
+        rows += Array(repeating: Self.rows[0], count: 5)
+        let body = Self.page(rows)
+        let whole = Self.outcome(body, oneByteChunks: false)
+        #expect(whole.hasPrefix("rows "))
+        // Rows in the previous row's shape took the one-pass path: the plain ones after the first, the one after
+        // the nested value, the second with the extra key, the one after the duplicate key, and the five repeats.
+        let onePass = (try? scan(body, columns: Self.columns))?.scanner.onePassRowCount ?? 0
+        #expect(onePass >= 5, "\(onePass) rows in one pass")
+        #expect(whole == Self.outcome(body, oneByteChunks: true))
+        let chunked = try? scan(body, columns: Self.columns, splitAt: [body.count / 3, body.count / 2])
+        #expect(chunked != nil && chunked?.rows == (try? scan(body, columns: Self.columns))?.rows)
+    }
+
+    /// Every damaged variant of a page (each byte of its later rows replaced by bytes that matter to JSON, or
+    /// removed) scans to the same rows or the same error text either way.
+    @Test func damagedPagesGiveTheSameResultEitherWay() {
+        let body = Self.page([Self.rows[0], Self.rows[1], Self.rows[0], Self.rows[3], Self.rows[0]])
+        let firstRowEnd = body.firstIndex(of: UInt8(ascii: "}"))!
+        let replacements: [UInt8?] = [nil, 0x22, 0x5C, 0x2C, 0x7D, 0x7B, 0x3A, 0x20, 0x0A, 0x30, 0x2D, 0x2E, 0x65, 0x6E, 0x01, 0xC3]
+        var compared = 0
+        for position in (firstRowEnd + 1)..<(body.count - 30) {
+            for replacement in replacements {
+                var damaged = body
+                if let replacement { damaged[position] = replacement } else { damaged.remove(at: position) }
+                let whole = Self.outcome(damaged, oneByteChunks: false)
+                let bytewise = Self.outcome(damaged, oneByteChunks: true)
+                #expect(whole == bytewise, "byte \(position) -> \(replacement.map { String($0) } ?? "removed")")
+                compared += 1
+            }
+        }
+        #expect(compared > 1000)
+    }
+
+    /// A row cut by a chunk boundary at any offset still reads the same.
+    @Test func everySplitOfRepeatedRowsGivesTheSameRows() throws {
+        let body = Self.page(Array(repeating: Self.rows[0], count: 4))
+        let expected = try scan(body, columns: Self.columns).rows
+        #expect(expected.count == 4)
+        for offset in 0...body.count {
+            #expect(try scan(body, columns: Self.columns, splitAt: [offset]).rows == expected, "split at \(offset)")
+        }
+    }
+}

@@ -125,6 +125,89 @@ import Testing
         #expect(computed == referenceHash)
     }
 
+    /// Groups written by `GroupTotalsEncoder` (in byte order, straight to bytes) give the same manifest bytes and
+    /// hash as the same groups held as dictionaries, decode back to them, and compare equal.
+    @Test(arguments: [0, 1, 5000])
+    func encodedGroupsMatchDictionaryGroups(groupCount: Int) throws {
+        let manifest = try Self.glManifest(groupCount: groupCount)
+        let groups = manifest.controlTotals.groups
+        var encoder = GroupTotalsEncoder(expectedGroups: groups.count)
+        for name in groups.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let sums = groups[name]!.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let pairs: [(String, String)] = sums.map { ($0.key, $0.value) }
+            // KeyValuePairs has no initialiser from an array: the GL shape (two sums) and a general fallback.
+            if pairs.count == 2 {
+                try Array(name.utf8).withUnsafeBufferPointer {
+                    try encoder.append(name: $0, sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1])
+                }
+            } else {
+                try Array(name.utf8).withUnsafeBufferPointer {
+                    try encoder.append(name: $0, sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1, pairs[2].0: pairs[2].1])
+                }
+            }
+        }
+        let totals = try ControlTotals(
+            rowCount: manifest.controlTotals.rowCount,
+            amounts: manifest.controlTotals.amounts,
+            encodedGroups: encoder.finish()
+        )
+        #expect(totals.groupCount == groups.count)
+        #expect(totals.groups == groups)
+        #expect(totals == manifest.controlTotals)
+        let encoded = Manifest(
+            stream: manifest.stream,
+            sequence: manifest.sequence,
+            createdAt: manifest.createdAt,
+            runID: manifest.runID,
+            sourceQuery: manifest.sourceQuery,
+            cursor: manifest.cursor,
+            businessDates: manifest.businessDates,
+            rowCount: manifest.rowCount,
+            compressedSize: manifest.compressedSize,
+            uncompressedSize: manifest.uncompressedSize,
+            segmentSHA256: manifest.segmentSHA256,
+            blocks: manifest.blocks,
+            controlTotals: totals,
+            schemaFingerprint: manifest.schemaFingerprint,
+            previousManifestHash: manifest.previousManifestHash
+        )
+        #expect(encoded.fileBytes == manifest.fileBytes)
+        #expect(encoded.manifestHash == manifest.manifestHash)
+    }
+
+    /// Groups or sums out of byte order, and sums that are not decimal text, are refused.
+    @Test func groupTotalsEncoderRefusesDisorderAndNonDecimals() throws {
+        var encoder = GroupTotalsEncoder()
+        try Array("journal:2024-10-1".utf8).withUnsafeBufferPointer {
+            try encoder.append(name: $0, sums: ["credit": "1.00", "debit": "2.00"])
+        }
+        // "journal:2024-1-" sorts before "journal:2024-10-" by bytes.
+        let disordered = caughtError {
+            try Array("journal:2024-1-9".utf8).withUnsafeBufferPointer {
+                try encoder.append(name: $0, sums: ["credit": "1.00", "debit": "2.00"])
+            }
+        }
+        #expect(disordered?.code == .internalError)
+        let sumsDisordered = caughtError {
+            try Array("z".utf8).withUnsafeBufferPointer { try encoder.append(name: $0, sums: ["debit": "1", "credit": "2"]) }
+        }
+        #expect(sumsDisordered?.code == .internalError)
+        let notDecimal = caughtError {
+            try Array("zz".utf8).withUnsafeBufferPointer { try encoder.append(name: $0, sums: ["credit": "1e5"]) }
+        }
+        #expect(notDecimal?.code == .invalidData)
+        #expect(encoder.finish().count == 1)
+    }
+
+    private func caughtError(_ body: () throws -> Void) -> SysproBQError? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error as? SysproBQError
+        }
+    }
+
     /// The generic encoder (order check, byte comparison, run-copying escapes) equals the reference encoder.
     @Test func genericEncodingMatchesReference() throws {
         let manifest = try Self.glManifest(groupCount: 300)

@@ -1,5 +1,9 @@
 import Common
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A streaming, byte-level scanner of one OData JSON response page (OData JSON Format v4.0 §12,
 /// http://docs.oasis-open.org/odata/odata-json-format/v4.0/odata-json-format-v4.0.html).
 ///
@@ -90,7 +94,12 @@ struct ODataPageScanner {
     private var keyBuffer: [UInt8] = []
     private var textBuffer: [UInt8] = []
     private var keyOrdinal = 0
+    /// Per key position in a row, the column of the key seen there in the previous row (-1: not a column) and
+    /// that key's bytes: a service writes properties in the same order in every row.
     private var predictedColumns: [Int] = []
+    private var predictedKeys: [[UInt8]] = []
+    /// How many keys the previous row had.
+    private var previousRowKeyCount = 0
 
     private var unicodeValue: UInt32 = 0
     private var unicodeDigits = 0
@@ -105,6 +114,8 @@ struct ODataPageScanner {
 
     /// Rows completed so far.
     private(set) var rowCount = 0
+    /// Of those, the rows read in one pass (``fastRow(_:from:onRow:)``).
+    private(set) var onePassRowCount = 0
     /// Bytes consumed so far.
     var byteCount: Int { offset }
     /// The `@odata.nextLink` URL, verbatim (escapes decoded), when the page has one.
@@ -175,11 +186,156 @@ struct ODataPageScanner {
                 try literalByte(byte, at: offset + index)
                 index += 1
             default:
+                if byte == 0x7B, state == .valueStart, section == .value, stack.count == 2, stack[1] == .array,
+                    let next = try fastRow(bytes, from: index, onRow: onRow)
+                {
+                    index = next
+                    continue
+                }
                 try structuralByte(byte, at: offset + index, onRow: onRow)
                 index += 1
             }
         }
         offset += count
+    }
+
+    // MARK: Rows in one piece
+
+    /// Reads the row object starting at `bytes[start]` (`{`) in one pass when it is the common shape: entirely
+    /// within this chunk, its keys those of the previous row in the same order, strings printable ASCII without
+    /// escapes, values scalars. Its bytes are copied into the row's arena once and the values recorded as
+    /// ranges of that copy. Returns the index after the row's `}` (having called `onRow`), or `nil` when the row
+    /// is not of that shape; then nothing but the row's slots changed, and the byte-wise path reads it from `{`
+    /// (and reports any error in it).
+    private mutating func fastRow(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        onRow: (RawRow) throws -> Void
+    ) throws -> Int? {
+        let end = bytes.count
+        let base = bytes.baseAddress!
+        let predictedCount = previousRowKeyCount
+        guard predictedCount > 0, predictedCount <= predictedColumns.count else { return nil }
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        }
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+        var lastColumn = -1
+        let closing: Int? = raw.fill { kinds, starts, ends in
+            predictedColumns.withUnsafeBufferPointer { predicted -> Int? in
+                predictedKeys.withUnsafeBufferPointer { keys -> Int? in
+                    var index = start + 1
+                    var ordinal = 0
+                    while true {
+                        while index < end, isSpace(base[index]) { index += 1 }
+                        guard index < end, base[index] == 0x22, ordinal < predictedCount else { return nil }
+                        // The key: printable ASCII without escapes, equal to the predicted one.
+                        index += 1
+                        let keyStart = index
+                        while index < end, base[index] != 0x22 {
+                            let byte = base[index]
+                            if byte == 0x5C || byte < 0x20 || byte >= 0x80 { return nil }
+                            index += 1
+                        }
+                        guard index < end else { return nil }
+                        let keyLength = index - keyStart
+                        let matches = keys[ordinal].withUnsafeBufferPointer { expected in
+                            expected.count == keyLength
+                                && (keyLength == 0 || memcmp(expected.baseAddress!, base + keyStart, keyLength) == 0)
+                        }
+                        guard matches else { return nil }
+                        let column = predicted[ordinal]
+                        ordinal += 1
+                        index += 1
+                        while index < end, isSpace(base[index]) { index += 1 }
+                        guard index < end, base[index] == 0x3A else { return nil }
+                        index += 1
+                        while index < end, isSpace(base[index]) { index += 1 }
+                        guard index < end else { return nil }
+                        // The value.
+                        let first = base[index]
+                        var kind: RawRow.Kind
+                        var valueStart = index
+                        var valueEnd = index
+                        switch first {
+                        case 0x22:
+                            index += 1
+                            valueStart = index
+                            while index < end, base[index] != 0x22 {
+                                let byte = base[index]
+                                if byte == 0x5C || byte < 0x20 || byte >= 0x80 { return nil }
+                                index += 1
+                            }
+                            guard index < end else { return nil }
+                            valueEnd = index
+                            index += 1
+                            kind = .string
+                        case 0x2D, 0x30...0x39:
+                            if first == 0x2D { index += 1 }
+                            guard index < end else { return nil }
+                            if base[index] == 0x30 {
+                                index += 1
+                            } else if isDigit(base[index]) {
+                                while index < end, isDigit(base[index]) { index += 1 }
+                            } else {
+                                return nil
+                            }
+                            if index < end, base[index] == 0x2E {
+                                index += 1
+                                guard index < end, isDigit(base[index]) else { return nil }
+                                while index < end, isDigit(base[index]) { index += 1 }
+                            }
+                            if index < end, base[index] == 0x65 || base[index] == 0x45 {
+                                index += 1
+                                if index < end, base[index] == 0x2B || base[index] == 0x2D { index += 1 }
+                                guard index < end, isDigit(base[index]) else { return nil }
+                                while index < end, isDigit(base[index]) { index += 1 }
+                            }
+                            valueEnd = index
+                            kind = .number
+                        case 0x6E, 0x74:
+                            guard end - index >= 4 else { return nil }
+                            let word = (first == 0x6E ? "null" : "true") as StaticString
+                            guard memcmp(word.utf8Start, base + index, 4) == 0 else { return nil }
+                            index += 4
+                            kind = first == 0x6E ? .null : .boolTrue
+                        case 0x66:
+                            guard end - index >= 5, memcmp(("false" as StaticString).utf8Start, base + index, 5) == 0
+                            else { return nil }
+                            index += 5
+                            kind = .boolFalse
+                        default:
+                            return nil
+                        }
+                        if column >= 0 {
+                            kinds[column] = kind
+                            starts[column] = valueStart - start
+                            ends[column] = valueEnd - start
+                        }
+                        // After the value: ',' and the next key, or the row's end.
+                        while index < end, isSpace(base[index]) { index += 1 }
+                        guard index < end else { return nil }
+                        if base[index] == 0x2C {
+                            index += 1
+                            continue
+                        }
+                        guard base[index] == 0x7D, ordinal == predictedCount else { return nil }
+                        lastColumn = column
+                        return index
+                    }
+                }
+            }
+        }
+        guard let closing else { return nil }
+        raw.setArena(UnsafeBufferPointer(rebasing: bytes[start...closing]))
+        keyOrdinal = predictedCount
+        target = lastColumn >= 0 ? .column(lastColumn) : .ignore  // as the byte-wise path leaves it
+        arrayNeedsValue = false
+        rowCount += 1
+        onePassRowCount += 1
+        state = .afterValue
+        try onRow(raw)
+        return closing + 1
     }
 
     /// Declares the end of the body.
@@ -318,6 +474,7 @@ struct ODataPageScanner {
         _ = stack.popLast()
         let depth = stack.count
         if container == .object, depth == 2, section == .value, stack[1] == .array {
+            previousRowKeyCount = keyOrdinal
             rowCount += 1
             try onRow(raw)
         }
@@ -371,8 +528,10 @@ struct ODataPageScanner {
         let found = columnIndex[keyBuffer]
         if keyOrdinal < predictedColumns.count {
             predictedColumns[keyOrdinal] = found ?? -1
+            predictedKeys[keyOrdinal] = keyBuffer
         } else if keyOrdinal == predictedColumns.count {
             predictedColumns.append(found ?? -1)
+            predictedKeys.append(keyBuffer)
         }
         return found
     }

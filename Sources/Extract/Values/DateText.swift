@@ -26,9 +26,9 @@ enum DateText {
     ///
     /// Accepts `yyyy-MM-dd` or `yyyy/MM/dd`, optionally followed by `T` or a space, `HH:mm[:ss[.fffffff]]`,
     /// and a zone (`Z` or `±hh:mm`). With `keepTime` false only the date is written.
-    static func appendNormalized(
+    static func appendNormalized<Sink: ByteSink>(
         _ text: UnsafeBufferPointer<UInt8>,
-        to output: inout [UInt8],
+        to output: inout Sink,
         keepTime: Bool
     ) -> Problem? {
         let count = text.count
@@ -131,7 +131,7 @@ enum DateText {
         range.reduce(0) { $0 * 10 + Int(text[$1] &- 0x30) }
     }
 
-    private static func appendTwoDigits(_ value: Int, to output: inout [UInt8]) {
+    private static func appendTwoDigits<Sink: ByteSink>(_ value: Int, to output: inout Sink) {
         output.append(UInt8(0x30 + value / 10))
         output.append(UInt8(0x30 + value % 10))
     }

@@ -31,9 +31,9 @@ enum DecimalText {
     ///   - precision: the column's `p`; `scale`: its `s`.
     ///   - maximumFractionDigits: the BigQuery type's scale (9 for NUMERIC, 38 for BIGNUMERIC); trailing zeros
     ///     beyond the column's scale are kept up to this many fraction digits.
-    static func appendNormalized(
+    static func appendNormalized<Sink: ByteSink>(
         _ text: UnsafeBufferPointer<UInt8>,
-        to output: inout [UInt8],
+        to output: inout Sink,
         precision: Int,
         scale: Int,
         maximumFractionDigits: Int

@@ -5,7 +5,7 @@ enum JSONText {
     /// Appends `"` + the escaped bytes + `"`. Only `"`, `\` and control characters are escaped, so the
     /// output is canonical: the same string always gives the same bytes, whatever escapes the source used.
     @inline(__always)
-    static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    static func appendString<Sink: ByteSink>(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout Sink) {
         output.append(UInt8(ascii: "\""))
         var runStart = 0
         for index in 0..<bytes.count {
@@ -23,9 +23,11 @@ enum JSONText {
             case 0x08: output.append(UInt8(ascii: "b"))
             case 0x0C: output.append(UInt8(ascii: "f"))
             default:
-                output.append(contentsOf: [
-                    UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)],
-                ])
+                output.append(UInt8(ascii: "u"))
+                output.append(0x30)
+                output.append(0x30)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0xF)])
             }
         }
         if bytes.count > runStart {

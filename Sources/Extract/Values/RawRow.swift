@@ -65,6 +65,29 @@ struct RawRow {
         finish(column, kind: kind)
     }
 
+    /// Forgets every value, then lets `body` set kinds and value ranges directly (ranges into the arena that
+    /// ``setArena(_:)`` is to provide). Used by a scanner that reads a whole row in one pass.
+    mutating func fill<T>(
+        _ body: (
+            _ kinds: UnsafeMutableBufferPointer<Kind>,
+            _ starts: UnsafeMutableBufferPointer<Int>,
+            _ ends: UnsafeMutableBufferPointer<Int>
+        ) throws -> T
+    ) rethrows -> T {
+        try kinds.withUnsafeMutableBufferPointer { kinds in
+            kinds.update(repeating: .absent)
+            return try starts.withUnsafeMutableBufferPointer { starts in
+                try ends.withUnsafeMutableBufferPointer { ends in try body(kinds, starts, ends) }
+            }
+        }
+    }
+
+    /// Replaces the arena with `bytes` (the ranges set by ``fill(_:)`` index into it).
+    mutating func setArena(_ bytes: UnsafeBufferPointer<UInt8>) {
+        arena.removeAll(keepingCapacity: true)
+        arena.append(contentsOf: bytes)
+    }
+
     /// Calls `body` with the bytes of `column`'s value.
     @inline(__always)
     func withBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {

@@ -101,6 +101,20 @@ public enum CanonicalJSON: Sendable, Hashable {
         return left.count < right.count
     }
 
+    /// Appends `map` as a JSON object of strings, keys in UTF-8 byte order.
+    static func appendStringMap(_ map: [String: String], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        var first = true
+        for member in sortedMembers(map) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            appendString(member.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            appendString(member.value, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
     /// Appends `text` as a JSON string with the minimal escapes of §4.2.
     static func appendString(_ text: String, to output: inout [UInt8]) {
         var text = text

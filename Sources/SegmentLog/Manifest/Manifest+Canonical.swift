@@ -38,7 +38,7 @@ extension Manifest {
     func canonicalEncoding(includingHash: Bool = true) -> (bytes: [UInt8], hashMember: Range<Int>) {
         var out: [UInt8] = []
         // About 65 bytes per GL group and 140 per block are written; the margin holds the hash member.
-        out.reserveCapacity(1024 + blocks.count * 160 + controlTotals.groups.count * 80)
+        out.reserveCapacity(1024 + blocks.count * 160 + controlTotals.groupCount * 80)
         func key(_ name: StaticString) {
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
@@ -54,18 +54,7 @@ extension Manifest {
         }
         func integer(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
         func comma() { out.append(UInt8(ascii: ",")) }
-        func stringMap(_ map: [String: String]) {
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for member in CanonicalJSON.sortedMembers(map) {
-                if !first { comma() }
-                first = false
-                string(member.key)
-                out.append(UInt8(ascii: ":"))
-                string(member.value)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
+        func stringMap(_ map: [String: String]) { CanonicalJSON.appendStringMap(map, to: &out) }
 
         out.append(UInt8(ascii: "{"))
         key("blocks")
@@ -113,16 +102,7 @@ extension Manifest {
         stringMap(controlTotals.amounts)
         comma()
         key("groups")
-        out.append(UInt8(ascii: "{"))
-        var firstGroup = true
-        for group in CanonicalJSON.sortedMembers(controlTotals.groups) {
-            if !firstGroup { comma() }
-            firstGroup = false
-            string(group.key)
-            out.append(UInt8(ascii: ":"))
-            stringMap(group.value)
-        }
-        out.append(UInt8(ascii: "}"))
+        controlTotals.appendCanonicalGroups(to: &out)
         comma()
         key("rowCount")
         integer(controlTotals.rowCount)

@@ -4,9 +4,9 @@ import Foundation
 /// Runs a source's read on a second thread and hands its pages over one at a time, so the next page is
 /// fetched and scanned while the runner stages the current one (both cores work).
 ///
-/// The hand-off holds at most one page: the reader blocks until the runner has taken the previous one, so at
-/// most two pages are in memory and, per stream, still only one request is in flight (the server permits of
-/// ``ServerPermits`` are unchanged). Pages arrive in read order, each exactly once. When the runner stops
+/// The hand-off holds at most one page, and the reader waits until the runner has taken it before it reads the
+/// next: at most two pages are in memory (one being staged, one being read) and, per stream, still only one
+/// request is in flight (the server permits of ``ServerPermits`` are unchanged). Pages arrive in read order, each exactly once. When the runner stops
 /// early (an error, a cancellation), ``stop()`` makes the reader's next hand-off throw, and the runner waits
 /// for the read to end before it returns, so the source is never used by two threads at once.
 ///
@@ -78,19 +78,25 @@ final class PageHandoff: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Hands `rows` to the runner and waits until the runner has taken them, so the reader builds its next page
+    /// while the runner stages this one (two pages in memory, not three); then frees the page the runner had
+    /// staged before, here on the reader thread that allocated it.
     private func put(_ rows: [SourceRow], _ info: PageInfo) throws {
         condition.lock()
-        // Free the pages the runner has staged, here on the reader thread that allocated them.
-        var done: [[SourceRow]] = []
-        swap(&done, &staged)
-        condition.unlock()
-        done.removeAll()
-        condition.lock()
-        defer { condition.unlock() }
         while slot != nil, !stopped { condition.wait() }
-        if stopped { throw Stopped() }
+        if stopped {
+            condition.unlock()
+            throw Stopped()
+        }
         slot = (rows, info)
         condition.broadcast()
+        while slot != nil, !stopped { condition.wait() }
+        var done: [[SourceRow]] = []
+        swap(&done, &staged)
+        let wasStopped = stopped
+        condition.unlock()
+        done.removeAll()
+        if wasStopped { throw Stopped() }
     }
 
     private func finish(_ result: Result<ReadSummary, any Error>) {

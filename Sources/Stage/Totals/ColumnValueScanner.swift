@@ -15,6 +15,32 @@ enum ColumnValueScanner {
 
     private static func values(of names: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> [String?]? {
         var result = [String?](repeating: nil, count: names.count)
+        var decodable = true
+        let wellFormed = scan(names, in: bytes) { slot, value, isString in
+            guard let value else { return }
+            if isString {
+                guard let text = decode(bytes, value) else {
+                    decodable = false
+                    return
+                }
+                result[slot] = text
+            } else {
+                result[slot] = String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)
+            }
+        }
+        return wellFormed && decodable ? result : nil
+    }
+
+    /// Walks the members of `bytes`, calling `found` for each member named in `names` with its slot and its value:
+    /// the range of a string's content (escapes still encoded; `isString` true) or of a number's or boolean's
+    /// text, or `nil` for `null`. Stops once every name was seen.
+    ///
+    /// - Returns: `false` when the text is not a well-formed member list.
+    static func scan(
+        _ names: [[UInt8]],
+        in bytes: UnsafeBufferPointer<UInt8>,
+        found: (_ slot: Int, _ value: Range<Int>?, _ isString: Bool) -> Void
+    ) -> Bool {
         var seen: UInt64 = 0
         let all: UInt64 = names.count < 64 ? (1 << UInt64(names.count)) - 1 : 0
         var index = 0
@@ -25,43 +51,36 @@ enum ColumnValueScanner {
         }
         while index < bytes.count {
             skipSpace()
-            guard let key = stringRange(bytes, &index) else { return nil }
+            guard let key = stringRange(bytes, &index) else { return false }
             let slot = position(of: key, in: bytes, among: names)
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
             skipSpace()
-            guard index < bytes.count else { return nil }
-            let value: String?
+            guard index < bytes.count else { return false }
             if bytes[index] == UInt8(ascii: "\"") {
-                guard let range = stringRange(bytes, &index) else { return nil }
-                if slot != nil {
-                    guard let text = decode(bytes, range) else { return nil }
-                    value = text
-                } else {
-                    value = nil
-                }
+                guard let range = stringRange(bytes, &index) else { return false }
+                if let slot { found(slot, range, true) }
             } else {
                 let start = index
                 while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != 0x20 { index += 1 }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 let isNull = word.count == 4 && word.elementsEqual("null".utf8)
-                value = slot == nil || isNull ? nil : String(decoding: word, as: UTF8.self)
+                if let slot { found(slot, isNull ? nil : start..<index, false) }
             }
             if let slot {
-                result[slot] = value
                 // Every wanted member seen: the rest of the row (GenTransaction's GL fields are in its first ten
                 // of 26 columns) is not read. Rows come from Stage's own builder, one member per column.
                 if slot < 64 { seen |= 1 << UInt64(slot) }
-                if all != 0, seen == all { return result }
+                if all != 0, seen == all { return true }
             }
             skipSpace()
             if index < bytes.count {
-                guard bytes[index] == UInt8(ascii: ",") else { return nil }
+                guard bytes[index] == UInt8(ascii: ",") else { return false }
                 index += 1
             }
         }
-        return result
+        return true
     }
 
     /// Which of `names` the key in `range` (between its quotes) is.

@@ -23,6 +23,26 @@ struct GLGrouping: Sendable, Hashable {
         table == "GenTransaction" ? GLGrouping() : nil
     }
 
+    /// Appends the name of a journal group (`code` = the journal) or an account group (`code` = the GL code),
+    /// the same bytes as ``journalGroup(year:period:journal:)`` and ``accountGroup(year:period:glCode:)``.
+    static func appendGroupName(
+        _ kind: SegmentTotals.GroupKind,
+        year: UnsafeBufferPointer<UInt8>,
+        period: UnsafeBufferPointer<UInt8>,
+        code: UnsafeBufferPointer<UInt8>,
+        to output: inout [UInt8]
+    ) {
+        output.append(contentsOf: kind == .journal ? journalPrefix : accountPrefix)
+        output.append(contentsOf: year)
+        output.append(UInt8(ascii: "-"))
+        output.append(contentsOf: period)
+        output.append(UInt8(ascii: "-"))
+        output.append(contentsOf: code)
+    }
+
+    private static let journalPrefix = Array("journal:".utf8)
+    private static let accountPrefix = Array("account:".utf8)
+
     /// The group name of a journal.
     static func journalGroup(year: String, period: String, journal: String) -> String {
         "journal:\(year)-\(period)-\(journal)"

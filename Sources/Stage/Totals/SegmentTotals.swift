@@ -18,8 +18,21 @@ struct SegmentTotals {
     /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
     let grouping: GLGrouping?
     private let groupingNames: [[UInt8]]
-    /// Debit and credit sums per group name.
-    private var groups: [String: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
+    /// Debit and credit sums per group name (its UTF-8 bytes).
+    private var groups: [GroupKey: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
+    /// The group name being looked up (reused between rows).
+    private var groupKey: [UInt8] = []
+
+    /// A group name's UTF-8 bytes, hashed in one call rather than byte by byte.
+    struct GroupKey: Hashable {
+        let bytes: [UInt8]
+        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(_ name: String) { bytes = Array(name.utf8) }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        static func == (left: GroupKey, right: GroupKey) -> Bool { left.bytes == right.bytes }
+    }
+
+    enum GroupKind: CaseIterable { case journal, account }
 
     init(amountColumns: [String], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
@@ -38,6 +51,46 @@ struct SegmentTotals {
     mutating func add(row: SourceRow, cursor: String?) throws {
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
         guard let grouping else { return }
+        // The common case straight from the row's bytes: values without escapes, an entry value that fits Int64
+        // minor units. Group names are built in a reused buffer; a String is made only for a new group, at seal.
+        var fields: (Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?) = (nil, nil, nil, nil, nil)
+        let handled = row.columnsJSON.withUnsafeBufferPointer { bytes -> Bool in
+            var plain = true
+            let wellFormed = ColumnValueScanner.scan(groupingNames, in: bytes) { slot, value, isString in
+                switch slot {
+                case 0: fields.0 = value
+                case 1: fields.1 = value
+                case 2: fields.2 = value
+                case 3: fields.3 = value
+                default: fields.4 = value
+                }
+                if isString, let value, bytes[value].contains(UInt8(ascii: "\\")) { plain = false }
+            }
+            guard wellFormed, plain else { return false }
+            guard let entry = fields.4 else { return true }
+            guard let (units, scale) = MinorUnitSum.parse(UnsafeBufferPointer(rebasing: bytes[entry])) else {
+                return false
+            }
+            if units == 0 { return true }
+            func part(_ range: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[range ?? 0..<0])
+            }
+            let credit = units < 0
+            let magnitude = abs(units)
+            for kind in GroupKind.allCases {
+                groupKey.removeAll(keepingCapacity: true)
+                GLGrouping.appendGroupName(
+                    kind,
+                    year: part(fields.0),
+                    period: part(fields.1),
+                    code: part(kind == .journal ? fields.2 : fields.3),
+                    to: &groupKey
+                )
+                addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
+            }
+            return true
+        }
+        if handled { return }
         let posting = try grouping.posting(of: row.columnsJSON, names: groupingNames)
         guard let text = posting.entryValue else { return }
         let journal = GLGrouping.journalGroup(year: posting.year, period: posting.period, journal: posting.journal)
@@ -46,8 +99,8 @@ struct SegmentTotals {
         if let (units, scale) = parsed.withUTF8({ MinorUnitSum.parse($0) }) {
             if units == 0 { return }
             let credit = units < 0
-            addToGroup(journal, credit: credit) { $0.add(units: abs(units), scale: scale) }
-            addToGroup(account, credit: credit) { $0.add(units: abs(units), scale: scale) }
+            addToGroup(GroupKey(journal), credit: credit) { $0.add(units: abs(units), scale: scale) }
+            addToGroup(GroupKey(account), credit: credit) { $0.add(units: abs(units), scale: scale) }
             return
         }
         guard let amount = ExactDecimal(text) else {
@@ -60,12 +113,12 @@ struct SegmentTotals {
         if amount.isZero { return }
         let credit = amount < .zero
         let magnitude = credit ? amount.negated : amount
-        addToGroup(journal, credit: credit) { $0.add(magnitude) }
-        addToGroup(account, credit: credit) { $0.add(magnitude) }
+        addToGroup(GroupKey(journal), credit: credit) { $0.add(magnitude) }
+        addToGroup(GroupKey(account), credit: credit) { $0.add(magnitude) }
     }
 
     /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
-    private mutating func addToGroup(_ group: String, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
+    private mutating func addToGroup(_ group: GroupKey, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
         if credit {
             update(&groups[group, default: (MinorUnitSum(), MinorUnitSum())].credit)
         } else {
@@ -106,6 +159,19 @@ struct SegmentTotals {
         rows += 1
     }
 
+    /// The GL groups in their manifest encoding, written straight from the sums (no dictionary per group).
+    private func encodedGroups() throws -> EncodedGroupTotals {
+        var encoder = GroupTotalsEncoder(expectedGroups: groups.count)
+        let order = groups.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        for key in order {
+            let sums = groups[key]!
+            try key.bytes.withUnsafeBufferPointer { name in
+                try encoder.append(name: name, sums: ["credit": sums.credit.description, "debit": sums.debit.description])
+            }
+        }
+        return encoder.finish()
+    }
+
     func sealMetadata(sourceQuery: String) throws -> SealMetadata {
         var amounts: [String: String] = [:]
         for (name, sum) in zip(amountColumns, sums) { amounts[name] = sum.description }
@@ -115,11 +181,7 @@ struct SegmentTotals {
             sourceQuery: sourceQuery,
             cursor: CursorRange(from: cursorFrom, to: cursorTo),
             businessDates: dates,
-            controlTotals: try ControlTotals(
-                rowCount: rows,
-                amounts: amounts,
-                groups: groups.mapValues { ["debit": $0.debit.description, "credit": $0.credit.description] }
-            )
+            controlTotals: try ControlTotals(rowCount: rows, amounts: amounts, encodedGroups: encodedGroups())
         )
     }
 }
