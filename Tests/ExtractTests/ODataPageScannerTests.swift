@@ -209,7 +209,9 @@ import Testing
     @Test func damagedPagesGiveTheSameResultEitherWay() {
         let body = Self.page([Self.rows[0], Self.rows[1], Self.rows[0], Self.rows[3], Self.rows[0]])
         let firstRowEnd = body.firstIndex(of: UInt8(ascii: "}"))!
-        let replacements: [UInt8?] = [nil, 0x22, 0x5C, 0x2C, 0x7D, 0x7B, 0x3A, 0x20, 0x0A, 0x30, 0x2D, 0x2E, 0x65, 0x6E, 0x01, 0xC3]
+        let replacements: [UInt8?] = [
+            nil, 0x22, 0x5C, 0x2C, 0x7D, 0x7B, 0x3A, 0x20, 0x0A, 0x30, 0x2D, 0x2E, 0x65, 0x6E, 0x01, 0xC3,
+        ]
         var compared = 0
         for position in (firstRowEnd + 1)..<(body.count - 30) {
             for replacement in replacements {

@@ -142,7 +142,10 @@ import Testing
                 }
             } else {
                 try Array(name.utf8).withUnsafeBufferPointer {
-                    try encoder.append(name: $0, sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1, pairs[2].0: pairs[2].1])
+                    try encoder.append(
+                        name: $0,
+                        sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1, pairs[2].0: pairs[2].1]
+                    )
                 }
             }
         }
@@ -189,7 +192,9 @@ import Testing
         }
         #expect(disordered?.code == .internalError)
         let sumsDisordered = caughtError {
-            try Array("z".utf8).withUnsafeBufferPointer { try encoder.append(name: $0, sums: ["debit": "1", "credit": "2"]) }
+            try Array("z".utf8).withUnsafeBufferPointer {
+                try encoder.append(name: $0, sums: ["debit": "1", "credit": "2"])
+            }
         }
         #expect(sumsDisordered?.code == .internalError)
         let notDecimal = caughtError {

@@ -1,7 +1,7 @@
 import Common
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A streaming, byte-level scanner of one OData JSON response page (OData JSON Format v4.0 §12,

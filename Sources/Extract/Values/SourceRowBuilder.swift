@@ -216,7 +216,13 @@ struct SourceRowBuilder {
             }
         case .decimal, .integer, .date:
             sink.append(UInt8(ascii: "\""))
-            if let problem = appendNormalized(bytes, isNumber: kind == .number, kind: plan.kind, to: &sink, dateOnly: false) {
+            if let problem = appendNormalized(
+                bytes,
+                isNumber: kind == .number,
+                kind: plan.kind,
+                to: &sink,
+                dateOnly: false
+            ) {
                 return problem
             }
             sink.append(UInt8(ascii: "\""))

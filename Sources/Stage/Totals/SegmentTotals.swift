@@ -166,7 +166,10 @@ struct SegmentTotals {
         for key in order {
             let sums = groups[key]!
             try key.bytes.withUnsafeBufferPointer { name in
-                try encoder.append(name: name, sums: ["credit": sums.credit.description, "debit": sums.debit.description])
+                try encoder.append(
+                    name: name,
+                    sums: ["credit": sums.credit.description, "debit": sums.debit.description]
+                )
             }
         }
         return encoder.finish()
