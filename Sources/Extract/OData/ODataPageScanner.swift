@@ -232,12 +232,8 @@ struct ODataPageScanner {
                         // The key: printable ASCII without escapes, equal to the predicted one.
                         index += 1
                         let keyStart = index
-                        while index < end, base[index] != 0x22 {
-                            let byte = base[index]
-                            if byte == 0x5C || byte < 0x20 || byte >= 0x80 { return nil }
-                            index += 1
-                        }
-                        guard index < end else { return nil }
+                        index = PlainJSONBytes.endOfRun(base, from: index, to: end)
+                        guard index < end, base[index] == 0x22 else { return nil }
                         let keyLength = index - keyStart
                         let matches = keys[ordinal].withUnsafeBufferPointer { expected in
                             expected.count == keyLength
@@ -261,12 +257,8 @@ struct ODataPageScanner {
                         case 0x22:
                             index += 1
                             valueStart = index
-                            while index < end, base[index] != 0x22 {
-                                let byte = base[index]
-                                if byte == 0x5C || byte < 0x20 || byte >= 0x80 { return nil }
-                                index += 1
-                            }
-                            guard index < end else { return nil }
+                            index = PlainJSONBytes.endOfRun(base, from: index, to: end)
+                            guard index < end, base[index] == 0x22 else { return nil }
                             valueEnd = index
                             index += 1
                             kind = .string

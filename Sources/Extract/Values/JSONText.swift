@@ -7,12 +7,24 @@ enum JSONText {
     @inline(__always)
     static func appendString<Sink: ByteSink>(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout Sink) {
         output.append(UInt8(ascii: "\""))
+        guard let base = bytes.baseAddress else {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        let count = bytes.count
         var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        var index = 0
+        while true {
+            index = PlainJSONBytes.endOfRun(base, from: index, to: count)
+            guard index < count else { break }
+            let byte = base[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                index += 1  // UTF-8 bytes are copied as they are
+                continue
+            }
             if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            runStart = index + 1
+            index += 1
+            runStart = index
             output.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
@@ -30,8 +42,8 @@ enum JSONText {
                 output.append(hexDigits[Int(byte & 0xF)])
             }
         }
-        if bytes.count > runStart {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        if count > runStart {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         }
         output.append(UInt8(ascii: "\""))
     }
