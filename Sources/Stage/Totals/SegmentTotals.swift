@@ -2,6 +2,10 @@ import Common
 import Extract
 import SegmentLog
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Accumulates what a segment's manifest records about its rows: control totals (row count and exact
 /// sums of the amount columns), the business-date range and the cursor range.
 ///
@@ -30,6 +34,20 @@ struct SegmentTotals {
         init(_ name: String) { bytes = Array(name.utf8) }
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         static func == (left: GroupKey, right: GroupKey) -> Bool { left.bytes == right.bytes }
+
+        /// UTF-8 byte order (the manifest's key order), compared with `memcmp`.
+        static func precedes(_ left: GroupKey, _ right: GroupKey) -> Bool {
+            left.bytes.withUnsafeBufferPointer { left in
+                right.bytes.withUnsafeBufferPointer { right in
+                    let common = min(left.count, right.count)
+                    if common > 0 {
+                        let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+                        if order != 0 { return order < 0 }
+                    }
+                    return left.count < right.count
+                }
+            }
+        }
     }
 
     enum GroupKind: CaseIterable { case journal, account }
@@ -162,7 +180,7 @@ struct SegmentTotals {
     /// The GL groups in their manifest encoding, written straight from the sums (no dictionary per group).
     private func encodedGroups() throws -> EncodedGroupTotals {
         var encoder = GroupTotalsEncoder(expectedGroups: groups.count)
-        let order = groups.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        let order = groups.keys.sorted(by: GroupKey.precedes)
         for key in order {
             let sums = groups[key]!
             try key.bytes.withUnsafeBufferPointer { name in
