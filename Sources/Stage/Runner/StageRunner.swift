@@ -254,7 +254,6 @@ public final class StageRunner {
                     try seal()
                 }
                 result.highestCursorRead = cursorSeen
-                FreedMemory.release()  // the page's buffers, freed on two threads (see FreedMemory)
                 self.onPage(result)
                 if self.isCancelled() {
                     throw StageInterruption()
