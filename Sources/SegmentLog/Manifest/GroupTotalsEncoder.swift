@@ -88,10 +88,11 @@ public struct GroupTotalsEncoder {
         count += 1
     }
 
-    /// The encoded groups.
-    public func finish() -> EncodedGroupTotals {
-        var closed = bytes
-        closed.append(UInt8(ascii: "}"))
-        return EncodedGroupTotals(bytes: closed, count: count)
+    /// The encoded groups; the encoder is empty afterwards (its bytes move into the result, uncopied).
+    public mutating func finish() -> EncodedGroupTotals {
+        bytes.append(UInt8(ascii: "}"))
+        let result = EncodedGroupTotals(bytes: bytes, count: count)
+        self = GroupTotalsEncoder()
+        return result
     }
 }

@@ -136,12 +136,21 @@ struct SegmentTotals {
     }
 
     /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
+    ///
+    /// A new group is stored with an exact copy of its name: `group` may share the reused name buffer, and a
+    /// stored share would make the next reuse copy the buffer at its full capacity (~400 bytes per group, 7 MB
+    /// per segment of GenTransaction).
     private mutating func addToGroup(_ group: GroupKey, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
-        if credit {
-            update(&groups[group, default: (MinorUnitSum(), MinorUnitSum())].credit)
-        } else {
-            update(&groups[group, default: (MinorUnitSum(), MinorUnitSum())].debit)
+        if let index = groups.index(forKey: group) {
+            if credit { update(&groups.values[index].credit) } else { update(&groups.values[index].debit) }
+            return
         }
+        var sums = (debit: MinorUnitSum(), credit: MinorUnitSum())
+        if credit { update(&sums.credit) } else { update(&sums.debit) }
+        let exact = [UInt8](unsafeUninitializedCapacity: group.bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: group.bytes)
+        }
+        groups[GroupKey(bytes: exact)] = sums
     }
 
     /// Adds one staged row's amounts (decimal text per amount column, nil for NULL) and business date.
