@@ -76,6 +76,42 @@ import Testing
         #expect(try Self.totals(rows) == Self.reference(rows))
     }
 
+    /// Journals posted in runs of consecutive rows (summed as a run, then added to the group), journals that
+    /// come back later, a run that overflows Int64, a GL code with an escape and an entry value of 19 digits in
+    /// the middle of a run (both read the slow way): every group equals the reference.
+    @Test func journalRunsMatchTheReference() throws {
+        var rows: [SourceRow] = []
+        let scales = ["1.5", "2.25", "-0.125", "3", "-7.10", "0.001"]
+        for round in 0..<3 {
+            for journal in 0..<9 {
+                for line in 0..<(journal % 7 + 1) {
+                    let entry = scales[(journal + line + round) % scales.count]
+                    rows.append(
+                        Self.row(
+                            year: "2024",
+                            period: "\(journal % 2)",
+                            journal: "\(journal)",
+                            glCode: "\(line)",
+                            entry: entry
+                        )
+                    )
+                }
+                if journal == 4 {
+                    rows.append(Self.row(year: "2024", period: "0", journal: "4", glCode: #"a\"b"#, entry: "-2.5"))
+                    rows.append(
+                        Self.row(year: "2024", period: "0", journal: "4", glCode: "9", entry: "1234567890123456789.5")
+                    )
+                    rows.append(Self.row(year: "2024", period: "0", journal: "4", glCode: "9", entry: "0.75"))
+                }
+            }
+        }
+        for _ in 0..<12 {
+            rows.append(Self.row(year: "2025", period: "1", journal: "1", glCode: "1", entry: "999999999999999999.9"))
+        }
+        rows.append(Self.row(year: "2025", period: "1", journal: "1", glCode: "1", entry: "0.01"))
+        #expect(try Self.totals(rows) == Self.reference(rows))
+    }
+
     /// A sum that crosses the Int64 range continues exactly in ExactDecimal.
     @Test func overflowFallsBackToExactDecimal() throws {
         let rows = (0..<20).map { _ in

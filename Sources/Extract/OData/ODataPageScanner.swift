@@ -95,9 +95,11 @@ struct ODataPageScanner {
     private var textBuffer: [UInt8] = []
     private var keyOrdinal = 0
     /// Per key position in a row, the column of the key seen there in the previous row (-1: not a column) and
-    /// that key's bytes: a service writes properties in the same order in every row.
+    /// that key's bytes (and whether they are all plain JSON bytes): a service writes properties in the same
+    /// order in every row.
     private var predictedColumns: [Int] = []
     private var predictedKeys: [[UInt8]] = []
+    private var predictedKeyIsPlain: [Bool] = []
     /// How many keys the previous row had.
     private var previousRowKeyCount = 0
 
@@ -228,21 +230,19 @@ struct ODataPageScanner {
                     var ordinal = 0
                     while true {
                         while index < end, isSpace(base[index]) { index += 1 }
-                        guard index < end, base[index] == 0x22, ordinal < predictedCount else { return nil }
-                        // The key: printable ASCII without escapes, equal to the predicted one.
-                        index += 1
-                        let keyStart = index
-                        index = PlainJSONBytes.endOfRun(base, from: index, to: end)
-                        guard index < end, base[index] == 0x22 else { return nil }
-                        let keyLength = index - keyStart
+                        guard index < end, base[index] == 0x22, ordinal < predictedCount,
+                            predictedKeyIsPlain[ordinal]
+                        else { return nil }
+                        // The key: the predicted one (printable ASCII without escapes), between quotes.
                         let matches = keys[ordinal].withUnsafeBufferPointer { expected in
-                            expected.count == keyLength
-                                && (keyLength == 0 || memcmp(expected.baseAddress!, base + keyStart, keyLength) == 0)
+                            let count = expected.count
+                            return index + count + 2 <= end && base[index + count + 1] == 0x22
+                                && (count == 0 || memcmp(expected.baseAddress!, base + index + 1, count) == 0)
                         }
                         guard matches else { return nil }
+                        index += keys[ordinal].count + 2
                         let column = predicted[ordinal]
                         ordinal += 1
-                        index += 1
                         while index < end, isSpace(base[index]) { index += 1 }
                         guard index < end, base[index] == 0x3A else { return nil }
                         index += 1
@@ -518,12 +518,17 @@ struct ODataPageScanner {
             if predicted >= 0, columnNames[predicted] == keyBuffer { return predicted }
         }
         let found = columnIndex[keyBuffer]
+        // A key the one-pass reader cannot match as raw bytes (one that needs escapes or a UTF-8 check) keeps rows
+        // on the byte-wise path.
+        let plain = keyBuffer.allSatisfy(PlainJSONBytes.isPlain)
         if keyOrdinal < predictedColumns.count {
             predictedColumns[keyOrdinal] = found ?? -1
             predictedKeys[keyOrdinal] = keyBuffer
+            predictedKeyIsPlain[keyOrdinal] = plain
         } else if keyOrdinal == predictedColumns.count {
             predictedColumns.append(found ?? -1)
             predictedKeys.append(keyBuffer)
+            predictedKeyIsPlain.append(plain)
         }
         return found
     }

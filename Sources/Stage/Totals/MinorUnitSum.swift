@@ -84,6 +84,15 @@ struct MinorUnitSum: Sendable, Hashable {
         exact! += Self.decimal(units: value, scale: valueScale)
     }
 
+    /// Adds another sum, as if its values had been added here one by one.
+    mutating func add(_ other: MinorUnitSum) {
+        if let exact = other.exact {
+            add(exact)
+        } else {
+            add(units: other.units, scale: other.scale)
+        }
+    }
+
     /// Adds an already parsed exact value (one that did not fit minor units).
     mutating func add(_ value: ExactDecimal) {
         if exact == nil { exact = Self.decimal(units: units, scale: scale) }

@@ -26,6 +26,10 @@ struct SegmentTotals {
     private var groups: [GroupKey: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
     /// The group name being looked up (reused between rows).
     private var groupKey: [UInt8] = []
+    /// The journal group of the previous GL row, with the sums of its run of postings not yet in ``groups``.
+    private var pendingJournal: [UInt8] = []
+    private var pendingJournalSums = (debit: MinorUnitSum(), credit: MinorUnitSum())
+    private var hasPendingJournal = false
 
     /// A group name's UTF-8 bytes, hashed in one call rather than byte by byte.
     struct GroupKey: Hashable {
@@ -95,17 +99,35 @@ struct SegmentTotals {
             }
             let credit = units < 0
             let magnitude = abs(units)
-            for kind in GroupKind.allCases {
-                groupKey.removeAll(keepingCapacity: true)
-                GLGrouping.appendGroupName(
-                    kind,
-                    year: part(fields.0),
-                    period: part(fields.1),
-                    code: part(kind == .journal ? fields.2 : fields.3),
-                    to: &groupKey
-                )
-                addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
+            // The journal: consecutive postings of one journal add to the pending sums, one dictionary update per
+            // run of postings instead of one per row.
+            groupKey.removeAll(keepingCapacity: true)
+            GLGrouping.appendGroupName(
+                .journal,
+                year: part(fields.0),
+                period: part(fields.1),
+                code: part(fields.2),
+                to: &groupKey
+            )
+            if !hasPendingJournal || groupKey != pendingJournal {
+                flushPendingJournal()
+                swap(&groupKey, &pendingJournal)
+                hasPendingJournal = true
             }
+            if credit {
+                pendingJournalSums.credit.add(units: magnitude, scale: scale)
+            } else {
+                pendingJournalSums.debit.add(units: magnitude, scale: scale)
+            }
+            groupKey.removeAll(keepingCapacity: true)
+            GLGrouping.appendGroupName(
+                .account,
+                year: part(fields.0),
+                period: part(fields.1),
+                code: part(fields.3),
+                to: &groupKey
+            )
+            addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
             return true
         }
         if handled { return }
@@ -135,6 +157,27 @@ struct SegmentTotals {
         addToGroup(GroupKey(account), credit: credit) { $0.add(magnitude) }
     }
 
+    /// Adds the pending journal's sums to its group.
+    private mutating func flushPendingJournal() {
+        guard hasPendingJournal else { return }
+        let sums = pendingJournalSums
+        let key = GroupKey(bytes: pendingJournal)
+        if let index = groups.index(forKey: key) {
+            groups.values[index].debit.add(sums.debit)
+            groups.values[index].credit.add(sums.credit)
+        } else {
+            groups[GroupKey(bytes: Self.exactCopy(pendingJournal))] = sums
+        }
+        pendingJournalSums = (MinorUnitSum(), MinorUnitSum())
+        hasPendingJournal = false
+    }
+
+    private static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
     ///
     /// A new group is stored with an exact copy of its name: `group` may share the reused name buffer, and a
@@ -147,10 +190,7 @@ struct SegmentTotals {
         }
         var sums = (debit: MinorUnitSum(), credit: MinorUnitSum())
         if credit { update(&sums.credit) } else { update(&sums.debit) }
-        let exact = [UInt8](unsafeUninitializedCapacity: group.bytes.count) { buffer, initialized in
-            initialized = buffer.initialize(fromContentsOf: group.bytes)
-        }
-        groups[GroupKey(bytes: exact)] = sums
+        groups[GroupKey(bytes: Self.exactCopy(group.bytes))] = sums
     }
 
     /// Adds one staged row's amounts (decimal text per amount column, nil for NULL) and business date.
@@ -202,7 +242,9 @@ struct SegmentTotals {
         return encoder.finish()
     }
 
-    func sealMetadata(sourceQuery: String) throws -> SealMetadata {
+    /// The seal's metadata (mutating: a pending journal run joins its group first).
+    mutating func sealMetadata(sourceQuery: String) throws -> SealMetadata {
+        flushPendingJournal()
         var amounts: [String: String] = [:]
         for (name, sum) in zip(amountColumns, sums) { amounts[name] = sum.description }
         let dates: BusinessDateRange?
