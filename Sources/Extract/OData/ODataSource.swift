@@ -290,35 +290,27 @@ struct Page {
         table: String,
         entry: CatalogEntry
     ) throws {
-        var identity = cursor
-        switch window {
-        case .rowVersion:
-            guard cursor.rowVersion != nil else {
-                throw SysproBQError(
-                    .invalidData,
-                    "\(table) (\(describe(entry, row.keyValues))): the row has no TimeStamp, so rowversion paging cannot "
-                        + "continue after it",
-                    remedy: "switch the table to its next change strategy in the catalog configuration",
-                    disposition: .needsHuman
-                )
-            }
-            identity.keys = []
-        case .businessDate:
-            identity.rowVersion = nil
-        case .snapshot:
-            identity.rowVersion = nil
-            identity.dateAsSent = nil
+        if case .rowVersion = window, cursor.rowVersion == nil {
+            throw SysproBQError(
+                .invalidData,
+                "\(table) (\(describe(entry, row.keyValues))): the row has no TimeStamp, so rowversion paging cannot "
+                    + "continue after it",
+                remedy: "switch the table to its next change strategy in the catalog configuration",
+                disposition: .needsHuman
+            )
         }
+        // The row's position in the read order: what the window orders by (compared field by field, no copies).
         if let previous = last {
-            var previousIdentity = previous
+            let samePosition: Bool
             switch window {
-            case .rowVersion: previousIdentity.keys = []
-            case .businessDate: previousIdentity.rowVersion = nil
+            case .rowVersion:
+                samePosition = previous.rowVersion == cursor.rowVersion && previous.dateAsSent == cursor.dateAsSent
+            case .businessDate:
+                samePosition = previous.dateAsSent == cursor.dateAsSent && previous.keys == cursor.keys
             case .snapshot:
-                previousIdentity.rowVersion = nil
-                previousIdentity.dateAsSent = nil
+                samePosition = previous.keys == cursor.keys
             }
-            if previousIdentity == identity {
+            if samePosition {
                 throw SysproBQError(
                     .invalidData,
                     "\(table): two rows share the key \(describe(entry, row.keyValues)) in key order; the catalog key "
