@@ -134,19 +134,8 @@ import Testing
         var encoder = GroupTotalsEncoder(expectedGroups: groups.count)
         for name in groups.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let sums = groups[name]!.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            let pairs: [(String, String)] = sums.map { ($0.key, $0.value) }
-            // KeyValuePairs has no initialiser from an array: the GL shape (two sums) and a general fallback.
-            if pairs.count == 2 {
-                try Array(name.utf8).withUnsafeBufferPointer {
-                    try encoder.append(name: $0, sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1])
-                }
-            } else {
-                try Array(name.utf8).withUnsafeBufferPointer {
-                    try encoder.append(
-                        name: $0,
-                        sums: [pairs[0].0: pairs[0].1, pairs[1].0: pairs[1].1, pairs[2].0: pairs[2].1]
-                    )
-                }
+            try Array(name.utf8).withUnsafeBufferPointer {
+                try encoder.append(name: $0, sums: sums.map { ($0.key, $0.value) })
             }
         }
         let totals = try ControlTotals(
@@ -182,23 +171,23 @@ import Testing
     @Test func groupTotalsEncoderRefusesDisorderAndNonDecimals() throws {
         var encoder = GroupTotalsEncoder()
         try Array("journal:2024-10-1".utf8).withUnsafeBufferPointer {
-            try encoder.append(name: $0, sums: ["credit": "1.00", "debit": "2.00"])
+            try encoder.append(name: $0, sums: [("credit", "1.00"), ("debit", "2.00")])
         }
         // "journal:2024-1-" sorts before "journal:2024-10-" by bytes.
         let disordered = caughtError {
             try Array("journal:2024-1-9".utf8).withUnsafeBufferPointer {
-                try encoder.append(name: $0, sums: ["credit": "1.00", "debit": "2.00"])
+                try encoder.append(name: $0, sums: [("credit", "1.00"), ("debit", "2.00")])
             }
         }
         #expect(disordered?.code == .internalError)
         let sumsDisordered = caughtError {
             try Array("z".utf8).withUnsafeBufferPointer {
-                try encoder.append(name: $0, sums: ["debit": "1", "credit": "2"])
+                try encoder.append(name: $0, sums: [("debit", "1"), ("credit", "2")])
             }
         }
         #expect(sumsDisordered?.code == .internalError)
         let notDecimal = caughtError {
-            try Array("zz".utf8).withUnsafeBufferPointer { try encoder.append(name: $0, sums: ["credit": "1e5"]) }
+            try Array("zz".utf8).withUnsafeBufferPointer { try encoder.append(name: $0, sums: [("credit", "1e5")]) }
         }
         #expect(notDecimal?.code == .invalidData)
         #expect(encoder.finish().count == 1)

@@ -181,7 +181,7 @@ extension CredentialStore {
     public static func entries(atPath path: String) throws(SysproBQError) -> [Entry] {
         let file = try readFile(path)
         let scrubber = SecretScrubber()
-        let placeholder = MasterKey(bytes: [], source: .environment)
-        return CredentialStore(path: path, keyFile: "", key: placeholder, file: file, scrubber: scrubber).entries
+        let noKey = MasterKey(bytes: [], source: .environment)  // listing entries decrypts nothing
+        return CredentialStore(path: path, keyFile: "", key: noKey, file: file, scrubber: scrubber).entries
     }
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// A JSON value with exactly one byte encoding (docs/staging-format.md §4.2).
 ///
 /// Manifests, schemas, journal records and quarantine reasons are built as `CanonicalJSON` and
@@ -88,15 +96,12 @@ public enum CanonicalJSON: Sendable, Hashable {
         return lhs.withUTF8 { left in rhs.withUTF8 { right in bytesPrecede(left, right) } }
     }
 
-    /// Whether `left` orders before `right` byte by byte (a proper prefix first).
-    static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `left` orders before `right` byte by byte (a proper prefix first): the order of canonical keys.
+    public static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = Swift.min(left.count, right.count)
-        var offset = 0
-        while offset < common {
-            let a = left[offset]
-            let b = right[offset]
-            if a != b { return a < b }
-            offset += 1
+        if common > 0 {
+            let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+            if order != 0 { return order < 0 }
         }
         return left.count < right.count
     }

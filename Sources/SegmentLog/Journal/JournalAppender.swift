@@ -177,8 +177,8 @@ extension LoadJournal {
             // The row goes in as a JSON string of its exact bytes (it may not be valid JSON or UTF-8).
             var rowString: [UInt8] = []
             CanonicalJSON.appendString(row.line, to: &rowString)
-            let placeholder = Array(#""row":"""#.utf8)
-            if let range = json.firstRange(of: placeholder) {
+            let emptyRow = Array(#""row":"""#.utf8)  // the member encoded above with an empty string
+            if let range = json.firstRange(of: emptyRow) {
                 json.replaceSubrange(range, with: Array(#""row":"#.utf8) + rowString)
             }
             bytes.append(contentsOf: json)

@@ -38,11 +38,12 @@ public struct GroupTotalsEncoder {
         bytes.reserveCapacity(2 + expectedGroups * 72)
     }
 
-    /// Appends the group `name` (UTF-8 bytes) with its `sums`, in the order given.
+    /// Appends the group `name` (UTF-8 bytes) with its `sums` (name, decimal text), in the order given. (An array,
+    /// not a dictionary literal: the order is checked, so it must be the caller's.)
     ///
     /// - Throws: `SysproBQError` `.internalError` when a name is out of order, `.invalidData` when a sum is not
     ///   decimal text.
-    public mutating func append(name: UnsafeBufferPointer<UInt8>, sums: KeyValuePairs<String, String>) throws {
+    public mutating func append(name: UnsafeBufferPointer<UInt8>, sums: [(String, String)]) throws {
         let ordered = previousName.withUnsafeBufferPointer { previous in
             count == 0 || CanonicalJSON.bytesPrecede(previous, name)
         }

@@ -2,10 +2,6 @@ import Common
 import Extract
 import SegmentLog
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Accumulates what a segment's manifest records about its rows: control totals (row count and exact
 /// sums of the amount columns), the business-date range and the cursor range.
 ///
@@ -39,22 +35,15 @@ struct SegmentTotals {
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
         static func == (left: GroupKey, right: GroupKey) -> Bool { left.bytes == right.bytes }
 
-        /// UTF-8 byte order (the manifest's key order), compared with `memcmp`.
+        /// UTF-8 byte order, the manifest's key order.
         static func precedes(_ left: GroupKey, _ right: GroupKey) -> Bool {
             left.bytes.withUnsafeBufferPointer { left in
-                right.bytes.withUnsafeBufferPointer { right in
-                    let common = min(left.count, right.count)
-                    if common > 0 {
-                        let order = memcmp(left.baseAddress!, right.baseAddress!, common)
-                        if order != 0 { return order < 0 }
-                    }
-                    return left.count < right.count
-                }
+                right.bytes.withUnsafeBufferPointer { right in CanonicalJSON.bytesPrecede(left, right) }
             }
         }
     }
 
-    enum GroupKind: CaseIterable { case journal, account }
+    enum GroupKind { case journal, account }
 
     init(amountColumns: [String], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
@@ -160,37 +149,41 @@ struct SegmentTotals {
     /// Adds the pending journal's sums to its group.
     private mutating func flushPendingJournal() {
         guard hasPendingJournal else { return }
-        let sums = pendingJournalSums
-        let key = GroupKey(bytes: pendingJournal)
-        if let index = groups.index(forKey: key) {
-            groups.values[index].debit.add(sums.debit)
-            groups.values[index].credit.add(sums.credit)
-        } else {
-            groups[GroupKey(bytes: Self.exactCopy(pendingJournal))] = sums
+        let pending = pendingJournalSums
+        updateGroup(GroupKey(bytes: pendingJournal)) { sums in
+            sums.debit.add(pending.debit)
+            sums.credit.add(pending.credit)
         }
         pendingJournalSums = (MinorUnitSum(), MinorUnitSum())
         hasPendingJournal = false
     }
 
-    private static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
-            initialized = buffer.initialize(fromContentsOf: bytes)
+    /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
+    private mutating func addToGroup(_ group: GroupKey, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
+        updateGroup(group) { sums in
+            if credit { update(&sums.credit) } else { update(&sums.debit) }
         }
     }
 
-    /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
+    /// Applies `update` to the sums of `group`, creating the group (both sums zero) if new.
     ///
     /// A new group is stored with an exact copy of its name: `group` may share the reused name buffer, and a
     /// stored share would make the next reuse copy the buffer at its full capacity (~400 bytes per group, 7 MB
     /// per segment of GenTransaction).
-    private mutating func addToGroup(_ group: GroupKey, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
+    private mutating func updateGroup(
+        _ group: GroupKey,
+        _ update: (inout (debit: MinorUnitSum, credit: MinorUnitSum)) -> Void
+    ) {
         if let index = groups.index(forKey: group) {
-            if credit { update(&groups.values[index].credit) } else { update(&groups.values[index].debit) }
+            update(&groups.values[index])
             return
         }
         var sums = (debit: MinorUnitSum(), credit: MinorUnitSum())
-        if credit { update(&sums.credit) } else { update(&sums.debit) }
-        groups[GroupKey(bytes: Self.exactCopy(group.bytes))] = sums
+        update(&sums)
+        let exactName = [UInt8](unsafeUninitializedCapacity: group.bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: group.bytes)
+        }
+        groups[GroupKey(bytes: exactName)] = sums
     }
 
     /// Adds one staged row's amounts (decimal text per amount column, nil for NULL) and business date.
@@ -235,7 +228,7 @@ struct SegmentTotals {
             try key.bytes.withUnsafeBufferPointer { name in
                 try encoder.append(
                     name: name,
-                    sums: ["credit": sums.credit.description, "debit": sums.debit.description]
+                    sums: [("credit", sums.credit.description), ("debit", sums.debit.description)]
                 )
             }
         }
