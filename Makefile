@@ -19,8 +19,12 @@ setup-python: setup
 build: setup
 	$(SWIFT) build
 
+# Release binaries carry the Swift runtime and Foundation inside (--static-swift-stdlib): one file to install, which
+# needs only the system's libcurl, zlib and libcrypto, and starts ~30 ms faster (no dynamic Swift libraries to bind).
+RELEASE_FLAGS := -c release --static-swift-stdlib
+
 release: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 lint:
 	$(SWIFT_FORMAT) lint --strict --recursive $(SOURCES)
@@ -67,7 +71,7 @@ bench-setup: setup
 	@bench/setup.sh
 
 bench-build: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 bench: bench-setup bench-build
 	mkdir -p bench-results

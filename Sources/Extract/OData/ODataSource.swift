@@ -284,7 +284,7 @@ struct Page {
     /// Adds `row`; throws when its position in the read order repeats the previous row's (a key that is not
     /// unique would make keyset paging skip rows) or when a rowversion read meets a row without one.
     mutating func accept(
-        _ row: SourceRow,
+        _ row: consuming SourceRow,
         cursor: PageCursor,
         window: ExtractQuery.Window,
         table: String,
@@ -321,9 +321,9 @@ struct Page {
             }
         }
         last = cursor
-        rows.append(row)
         maxRowVersion = maxText(maxRowVersion, row.rowVersion)
         maxBusinessDate = maxText(maxBusinessDate, row.businessDate)
+        rows.append(row)  // moved in last: no copy of the row's buffers
     }
 
     private func describe(_ entry: CatalogEntry, _ values: [String]) -> String {

@@ -210,43 +210,47 @@ public final class StageRunner {
         let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
         let summary: Result<ReadSummary, any Error>
         do {
+            // Stages one row, borrowed from its page (no copy of the row's buffers).
+            func stageRow(_ row: borrowing SourceRow) throws {
+                result.rowsRead += 1
+                let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
+                let cursor = plan.cursor(of: row)
+                if let cursor, cursorSeen.map({ cursor > $0 }) ?? true { cursorSeen = cursor }
+                var key = VersionIndex.Digest(high: 0, low: 0)
+                var versionDigest = key
+                if needsDigests {
+                    key = digester.key(row.keyValues)
+                    if keepsAllKeys { seen.insert(key) }
+                    versionDigest = digester.version(version)
+                    guard index.isNew(key: key, version: versionDigest) else {
+                        result.rowsUnchanged += 1
+                        return
+                    }
+                }
+                let line = builder.line(
+                    keyValues: row.keyValues,
+                    version: version,
+                    columnsJSON: row.columnsJSON
+                )
+                try writer.append(line: line)
+                try totals.add(row: row, cursor: cursor)
+                // Only an index over every key is kept current during the read: a windowed index (append-mostly
+                // tables) guards the re-read overlap only, and recording every row would grow with the table.
+                if keepsAllKeys {
+                    index.record(
+                        key: key,
+                        keyText: row.keyValues.joined(separator: "\u{0}"),
+                        version: versionDigest,
+                        deleted: false
+                    )
+                }
+                result.rowsStaged += 1
+            }
             // Stages one page; runs on this thread while the next page is read (``PageHandoff``).
             func stagePage(_ rows: [SourceRow], _: PageInfo) throws {
                 result.pages += 1
-                for row in rows {
-                    result.rowsRead += 1
-                    let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
-                    let cursor = plan.cursor(of: row)
-                    if let cursor, cursorSeen.map({ cursor > $0 }) ?? true { cursorSeen = cursor }
-                    var key = VersionIndex.Digest(high: 0, low: 0)
-                    var versionDigest = key
-                    if needsDigests {
-                        key = digester.key(row.keyValues)
-                        if keepsAllKeys { seen.insert(key) }
-                        versionDigest = digester.version(version)
-                        guard index.isNew(key: key, version: versionDigest) else {
-                            result.rowsUnchanged += 1
-                            continue
-                        }
-                    }
-                    let line = builder.line(
-                        keyValues: row.keyValues,
-                        version: version,
-                        columnsJSON: row.columnsJSON
-                    )
-                    try writer.append(line: line)
-                    try totals.add(row: row, cursor: cursor)
-                    // Only an index over every key is kept current during the read: a windowed index (append-mostly
-                    // tables) guards the re-read overlap only, and recording every row would grow with the table.
-                    if keepsAllKeys {
-                        index.record(
-                            key: key,
-                            keyText: row.keyValues.joined(separator: "\u{0}"),
-                            version: versionDigest,
-                            deleted: false
-                        )
-                    }
-                    result.rowsStaged += 1
+                for position in rows.indices {
+                    try stageRow(rows[position])
                 }
                 if totals.rows >= Int64(self.options.segmentMaxRows)
                     || writer.uncompressedBytesInCurrentSegment >= Int64(self.options.segmentMaxBytes)
