@@ -40,10 +40,22 @@ import Testing
         )
     }
 
+    /// The totals of `rows` with year, period and journal read from the key values and the entry value from the
+    /// amounts (as a GenTransaction stream reads them); the same groups must come out when every field is read
+    /// from the columns, and when only the entry value is.
     static func totals(_ rows: [SourceRow]) throws -> ControlTotals {
-        var totals = SegmentTotals(table: "GenTransaction", amountColumns: ["EntryValue"])
-        for row in rows { try totals.add(row: row, cursor: nil) }
-        return try totals.sealMetadata(sourceQuery: "q").controlTotals
+        func accumulate(amountColumns: [String], keyColumns: [String]) throws -> ControlTotals {
+            var totals = SegmentTotals(table: "GenTransaction", amountColumns: amountColumns, keyColumns: keyColumns)
+            for row in rows { try totals.add(row: row, cursor: nil) }
+            return try totals.sealMetadata(sourceQuery: "q").controlTotals
+        }
+        let keys = ["GlYear", "GlPeriod", "Journal"]
+        let keyed = try accumulate(amountColumns: ["EntryValue"], keyColumns: keys)
+        let scanned = try accumulate(amountColumns: ["EntryValue"], keyColumns: [])
+        let entryScanned = try accumulate(amountColumns: [], keyColumns: keys)
+        #expect(keyed == scanned)
+        #expect(keyed.groups == entryScanned.groups)
+        return keyed
     }
 
     /// Entry values of mixed scales, signs, zeros, leading zeros, `+`, NULL and sums beyond Int64 match.

@@ -10,45 +10,51 @@ extension Array: ByteSink where Element == UInt8 {}
 
 /// Appends to memory with room for everything that will be written: the caller guarantees the capacity (a
 /// precondition checked in debug builds only), so an append is a store and a count increment.
-struct UncheckedByteSink: ByteSink {
-    let base: UnsafeMutablePointer<UInt8>
-    let capacity: Int
-    private(set) var count = 0
+///
+/// Public for Stage's line builder; inlinable, so an append stays a store across the module boundary.
+public struct UncheckedByteSink: ByteSink {
+    public let base: UnsafeMutablePointer<UInt8>
+    public let capacity: Int
+    /// Bytes written so far.
+    @inlinable public var count: Int { used }
+    @usableFromInline var used = 0
 
-    init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+    @inlinable
+    public init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
         self.base = base
         self.capacity = capacity
     }
 
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        assert(count < capacity, "UncheckedByteSink overflow")
-        base[count] = byte
-        count += 1
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        assert(used < capacity, "UncheckedByteSink overflow")
+        base[used] = byte
+        used += 1
     }
 
-    @inline(__always)
-    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-        assert(count + bytes.count <= capacity, "UncheckedByteSink overflow")
+    @inlinable @inline(__always)
+    public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        assert(used + bytes.count <= capacity, "UncheckedByteSink overflow")
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        (base + used).update(from: source, count: bytes.count)
+        used += bytes.count
     }
 
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
+    @inlinable @inline(__always)
+    public mutating func append(_ text: StaticString) {
         append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    @inlinable
+    public var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: used) }
 }
 
 /// A growable scratch area for one row at a time (freed with its owner).
-final class ScratchBytes {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
+public final class ScratchBytes {
+    @usableFromInline private(set) var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline private(set) var capacity: Int
 
-    init(capacity: Int = 4096) {
+    public init(capacity: Int = 4096) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
@@ -56,12 +62,16 @@ final class ScratchBytes {
     deinit { base.deallocate() }
 
     /// A sink over at least `minimum` bytes (the previous contents are not kept).
-    func sink(minimum: Int) -> UncheckedByteSink {
-        if minimum > capacity {
-            base.deallocate()
-            capacity = max(minimum, capacity * 2)
-            base = .allocate(capacity: capacity)
-        }
+    @inlinable
+    public func sink(minimum: Int) -> UncheckedByteSink {
+        if minimum > capacity { grow(to: minimum) }
         return UncheckedByteSink(base: base, capacity: capacity)
+    }
+
+    @usableFromInline
+    func grow(to minimum: Int) {
+        base.deallocate()
+        capacity = max(minimum, capacity * 2)
+        base = .allocate(capacity: capacity)
     }
 }

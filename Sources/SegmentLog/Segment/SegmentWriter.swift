@@ -117,17 +117,28 @@ public final class SegmentWriter {
         if !current!.block.isEmpty, current!.block.count + storedLength > options.blockSize {
             try guarded { try flushBlock() }
         }
-        current!.block.append(contentsOf: Format.linePrefixSegment)
-        DecimalText.append(sequence, to: &current!.block)
-        current!.block.append(contentsOf: Format.linePrefixLine)
-        DecimalText.append(row, to: &current!.block)
-        current!.block.append(UInt8(ascii: ","))
-        current!.block.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[1...]))
-        current!.block.append(Format.lineFeed)
+        Self.appendStored(line, sequence: sequence, row: row, to: &current!.block)
         current!.rowCount += 1
         if current!.block.count >= options.blockSize {
             try guarded { try flushBlock() }
         }
+    }
+
+    /// Appends the stored form of `line` to `block`: its `{` replaced by the `_segment` and `_line` prefix, and a
+    /// line feed. One access to the block per row (it lives in a class property, whose every access is checked).
+    private static func appendStored(
+        _ line: UnsafeRawBufferPointer,
+        sequence: UInt64,
+        row: UInt64,
+        to block: inout [UInt8]
+    ) {
+        block.append(contentsOf: Format.linePrefixSegment)
+        DecimalText.append(sequence, to: &block)
+        block.append(contentsOf: Format.linePrefixLine)
+        DecimalText.append(row, to: &block)
+        block.append(UInt8(ascii: ","))
+        block.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[1...]))
+        block.append(Format.lineFeed)
     }
 
     /// Appends one row; see ``append(line:)-(UnsafeRawBufferPointer)``.

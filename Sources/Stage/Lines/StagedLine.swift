@@ -1,4 +1,5 @@
 import Common
+import Extract
 
 /// Builds the staged NDJSON line of one row, as CONVENTIONS/the staging format define it:
 /// `{"_insert_id":…,"_company":…,"_table":…,"_version":…,"_deleted":…,"_extracted_at":…,"_run_id":…,<columns>}`.
@@ -13,6 +14,8 @@ public struct StagedLineBuilder {
     public let runID: String
     public let extractedAt: String
     private var buffer: [UInt8] = []
+    /// Where ``withLine(keyValues:version:columnsJSON:_:)`` writes a live row's line (reused between rows).
+    private let scratch = ScratchBytes(capacity: 2048)
     /// The insertId material of the current row: company NUL table NUL (fixed), then key values and version.
     private var material: [UInt8] = []
     private let fixedMaterialCount: Int
@@ -89,19 +92,35 @@ public struct StagedLineBuilder {
     ///
     /// - Parameter columnsJSON: `"Col":value,…` of the source columns, in staged format, without braces.
     public mutating func line(keyValues: [String], version: String, columnsJSON: [UInt8]) -> [UInt8] {
-        beginLine(keyValues: keyValues, version: version, deleted: false)
+        withLine(keyValues: keyValues, version: version, columnsJSON: columnsJSON) { Array($0) }
+    }
+
+    /// Calls `body` with the line of a live row (the bytes ``line(keyValues:version:columnsJSON:)`` returns),
+    /// written in memory the builder reuses: valid during `body` only. The extract's row path: one capacity
+    /// check per row, no array.
+    public mutating func withLine<Result>(
+        keyValues: [String],
+        version: String,
+        columnsJSON: [UInt8],
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        var sink = scratch.sink(minimum: headCapacity(version: version) + columnsJSON.count + 2)
+        writeHead(keyValues: keyValues, version: version, deleted: false, to: &sink)
         if !columnsJSON.isEmpty {
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(contentsOf: columnsJSON)
+            sink.append(UInt8(ascii: ","))
+            columnsJSON.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
         }
-        buffer.append(UInt8(ascii: "}"))
-        return buffer
+        sink.append(UInt8(ascii: "}"))
+        return try body(UnsafeRawBufferPointer(sink.written))
     }
 
     /// Returns the line of a tombstone: lineage fields and key columns only.
     public mutating func tombstone(keyColumns: [String], keyValues: [String], version: String) -> [UInt8] {
         precondition(keyColumns.count == keyValues.count, "one value per key column")
-        beginLine(keyValues: keyValues, version: version, deleted: true)
+        var sink = scratch.sink(minimum: headCapacity(version: version))
+        writeHead(keyValues: keyValues, version: version, deleted: true, to: &sink)
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: sink.written)
         for (column, value) in zip(keyColumns, keyValues) {
             buffer.append(UInt8(ascii: ","))
             JSONText.appendKey(column, to: &buffer)
@@ -111,7 +130,20 @@ public struct StagedLineBuilder {
         return buffer
     }
 
-    private mutating func beginLine(keyValues: [String], version: String, deleted: Bool) {
+    /// The most bytes ``writeHead(keyValues:version:deleted:to:)`` writes: a version escaped at six bytes per
+    /// byte at most (`\u00XX`).
+    private func headCapacity(version: String) -> Int {
+        #"{"_insert_id":""#.utf8.count + 32 + 1 + afterInsertID.count + version.utf8.count * 6 + 2
+            + #","_deleted":false"#.utf8.count + afterDeleted.count
+    }
+
+    /// Writes `{"_insert_id":…` up to and including `_run_id`'s value (no closing brace).
+    private mutating func writeHead(
+        keyValues: [String],
+        version: String,
+        deleted: Bool,
+        to sink: inout UncheckedByteSink
+    ) {
         // The insertId (same bytes as ``insertID(company:table:keyValues:version:)``), hashed with the reused
         // context from a reused material buffer: no allocation per row.
         material.removeSubrange(fixedMaterialCount...)
@@ -121,26 +153,34 @@ public struct StagedLineBuilder {
         }
         Self.appendUTF8(version, to: &material)
         material.append(0)
-        buffer.removeAll(keepingCapacity: true)
-        JSONText.appendLiteral("{\"_insert_id\":\"", to: &buffer)
+        sink.append(#"{"_insert_id":""#)
         withUnsafeTemporaryAllocation(byteCount: SHA256Digest.byteCount, alignment: 8) { digest in
             material.withUnsafeBytes { hasher.update($0) }
             hasher.finalize(into: digest)
-            for index in 0..<16 {
-                let byte = digest[index]
-                buffer.append(Self.hexDigits[Int(byte >> 4)])
-                buffer.append(Self.hexDigits[Int(byte & 0x0F)])
+            Self.hexDigits.withUnsafeBufferPointer { hex in
+                for index in 0..<16 {
+                    let byte = digest[index]
+                    sink.append(hex[Int(byte >> 4)])
+                    sink.append(hex[Int(byte & 0x0F)])
+                }
             }
         }
-        buffer.append(UInt8(ascii: "\""))
-        buffer.append(contentsOf: afterInsertID)
-        JSONText.appendString(version, to: &buffer)
-        if deleted {
-            JSONText.appendLiteral(",\"_deleted\":true", to: &buffer)
-        } else {
-            JSONText.appendLiteral(",\"_deleted\":false", to: &buffer)
+        sink.append(UInt8(ascii: "\""))
+        afterInsertID.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
+        var version = version
+        version.withUTF8 { bytes in
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                sink.append(UInt8(ascii: "\""))
+                sink.append(contentsOf: bytes)
+                sink.append(UInt8(ascii: "\""))
+            } else {
+                var escaped: [UInt8] = []
+                JSONText.appendString(String(decoding: bytes, as: UTF8.self), to: &escaped)
+                escaped.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
+            }
         }
-        buffer.append(contentsOf: afterDeleted)
+        sink.append(deleted ? #","_deleted":true"# : #","_deleted":false"#)
+        afterDeleted.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
     }
 
     @inline(__always)

@@ -171,7 +171,7 @@ public final class StageRunner {
             runID: runID,
             extractedAt: Self.timestamp(started)
         )
-        var totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
+        var totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns, keyColumns: entry.keyColumns)
         var seen = Set<VersionIndex.Digest>()
         var cursorSeen = state.cursor
         var lastSealed = manifests.last?.sequence ?? 0
@@ -191,7 +191,11 @@ public final class StageRunner {
             if pendingSeal == nil {
                 pendingSeal = try totals.sealMetadata(sourceQuery: sourceQuery)
                 // The accumulator's GL groups go before the manifest is encoded, not after (~3 MB at seal time).
-                totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns)
+                totals = SegmentTotals(
+                    table: entry.table,
+                    amountColumns: entry.amountColumns,
+                    keyColumns: entry.keyColumns
+                )
             }
             let sealed = try writer.seal(pendingSeal!)
             pendingSeal = nil
@@ -227,12 +231,9 @@ public final class StageRunner {
                         return
                     }
                 }
-                let line = builder.line(
-                    keyValues: row.keyValues,
-                    version: version,
-                    columnsJSON: row.columnsJSON
-                )
-                try writer.append(line: line)
+                try builder.withLine(keyValues: row.keyValues, version: version, columnsJSON: row.columnsJSON) {
+                    try writer.append(line: $0)
+                }
                 try totals.add(row: row, cursor: cursor)
                 // Only an index over every key is kept current during the read: a windowed index (append-mostly
                 // tables) guards the re-read overlap only, and recording every row would grow with the table.

@@ -18,6 +18,14 @@ struct SegmentTotals {
     /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
     let grouping: GLGrouping?
     private let groupingNames: [[UInt8]]
+    /// Where each GL field (year, period, journal, GL code, entry value) of a row is read on the fast path.
+    private let fieldSources: [FieldSource]
+    /// The names of the fields read from the row's columns (``FieldSource/columns(_:)``), for the scanner.
+    private let scannedNames: [[UInt8]]
+    /// For each slot of ``scannedNames``, the field it fills.
+    private let scannedFields: [Int]
+    /// The fast path's field values, one after another (reused between rows).
+    private var fieldBytes: [UInt8] = []
     /// Debit and credit sums per group name (its UTF-8 bytes).
     private var groups: [GroupKey: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
     /// The group name being looked up (reused between rows).
@@ -45,16 +53,74 @@ struct SegmentTotals {
 
     enum GroupKind { case journal, account }
 
-    init(amountColumns: [String], grouping: GLGrouping? = nil) {
+    /// Where the fast path reads a GL field: the row's key values and amounts hold exactly the text its columns
+    /// hold (``SourceRowBuilder`` renders both from the same value with the same rules), already decoded, so only
+    /// the fields that are neither are scanned out of `columnsJSON`.
+    private enum FieldSource {
+        case key(Int)
+        case amount(Int)
+        /// The slot in ``scannedNames``.
+        case columns(Int)
+    }
+
+    /// Where the five GL fields of one row are in ``fieldBytes``: `nil` for NULL or absent. On the stack, no array.
+    private struct FieldRanges {
+        private var year, period, journal, glCode, entryValue: Range<Int>?
+
+        subscript(field: Int) -> Range<Int>? {
+            get {
+                switch field {
+                case 0: year
+                case 1: period
+                case 2: journal
+                case 3: glCode
+                default: entryValue
+                }
+            }
+            set {
+                switch field {
+                case 0: year = newValue
+                case 1: period = newValue
+                case 2: journal = newValue
+                case 3: glCode = newValue
+                default: entryValue = newValue
+                }
+            }
+        }
+    }
+
+    /// - Parameter keyColumns: the stream's key columns, in the order of ``SourceRow/keyValues``; GL fields
+    ///   among them are read from the key values instead of the columns.
+    init(amountColumns: [String], keyColumns: [String] = [], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
         self.grouping = grouping
         groupingNames = grouping?.names ?? []
+        var sources: [FieldSource] = []
+        var scanned: [[UInt8]] = []
+        var scannedFields: [Int] = []
+        if let grouping {
+            let names = [grouping.year, grouping.period, grouping.journal, grouping.glCode, grouping.entryValue]
+            for (field, name) in names.enumerated() {
+                if let index = keyColumns.firstIndex(of: name) {
+                    sources.append(.key(index))
+                } else if let index = amountColumns.firstIndex(of: name) {
+                    sources.append(.amount(index))
+                } else {
+                    sources.append(.columns(scanned.count))
+                    scanned.append(Array(name.utf8))
+                    scannedFields.append(field)
+                }
+            }
+        }
+        fieldSources = sources
+        scannedNames = scanned
+        self.scannedFields = scannedFields
         sums = Array(repeating: MinorUnitSum(), count: amountColumns.count)
     }
 
     /// The totals of a stream of `table`: GenTransaction gets its journal and account groups.
-    init(table: String, amountColumns: [String]) {
-        self.init(amountColumns: amountColumns, grouping: GLGrouping.forTable(table))
+    init(table: String, amountColumns: [String], keyColumns: [String] = []) {
+        self.init(amountColumns: amountColumns, keyColumns: keyColumns, grouping: GLGrouping.forTable(table))
     }
 
     /// Adds one source row: its amounts, business date and cursor, and, when this stream has GL groups, its
@@ -62,64 +128,7 @@ struct SegmentTotals {
     mutating func add(row: SourceRow, cursor: String?) throws {
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
         guard let grouping else { return }
-        // The common case straight from the row's bytes: values without escapes, an entry value that fits Int64
-        // minor units. Group names are built in a reused buffer; a String is made only for a new group, at seal.
-        var fields: (Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?) = (nil, nil, nil, nil, nil)
-        let handled = row.columnsJSON.withUnsafeBufferPointer { bytes -> Bool in
-            var plain = true
-            let wellFormed = ColumnValueScanner.scan(groupingNames, in: bytes) { slot, value, isString in
-                switch slot {
-                case 0: fields.0 = value
-                case 1: fields.1 = value
-                case 2: fields.2 = value
-                case 3: fields.3 = value
-                default: fields.4 = value
-                }
-                if isString, let value, bytes[value].contains(UInt8(ascii: "\\")) { plain = false }
-            }
-            guard wellFormed, plain else { return false }
-            guard let entry = fields.4 else { return true }
-            guard let (units, scale) = MinorUnitSum.parse(UnsafeBufferPointer(rebasing: bytes[entry])) else {
-                return false
-            }
-            if units == 0 { return true }
-            func part(_ range: Range<Int>?) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: bytes[range ?? 0..<0])
-            }
-            let credit = units < 0
-            let magnitude = abs(units)
-            // The journal: consecutive postings of one journal add to the pending sums, one dictionary update per
-            // run of postings instead of one per row.
-            groupKey.removeAll(keepingCapacity: true)
-            GLGrouping.appendGroupName(
-                .journal,
-                year: part(fields.0),
-                period: part(fields.1),
-                code: part(fields.2),
-                to: &groupKey
-            )
-            if !hasPendingJournal || groupKey != pendingJournal {
-                flushPendingJournal()
-                swap(&groupKey, &pendingJournal)
-                hasPendingJournal = true
-            }
-            if credit {
-                pendingJournalSums.credit.add(units: magnitude, scale: scale)
-            } else {
-                pendingJournalSums.debit.add(units: magnitude, scale: scale)
-            }
-            groupKey.removeAll(keepingCapacity: true)
-            GLGrouping.appendGroupName(
-                .account,
-                year: part(fields.0),
-                period: part(fields.1),
-                code: part(fields.3),
-                to: &groupKey
-            )
-            addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
-            return true
-        }
-        if handled { return }
+        if addPostingFast(row) { return }
         let posting = try grouping.posting(of: row.columnsJSON, names: groupingNames)
         guard let text = posting.entryValue else { return }
         let journal = GLGrouping.journalGroup(year: posting.year, period: posting.period, journal: posting.journal)
@@ -144,6 +153,83 @@ struct SegmentTotals {
         let magnitude = credit ? amount.negated : amount
         addToGroup(GroupKey(journal), credit: credit) { $0.add(magnitude) }
         addToGroup(GroupKey(account), credit: credit) { $0.add(magnitude) }
+    }
+
+    /// The common case of a GL row: fields from its key values and amounts, the others read from its columns
+    /// where they hold no escape, an entry value that fits Int64 minor units. Group names are built in a reused
+    /// buffer; a String is made only for a new group, at seal.
+    ///
+    /// - Returns: `false` when the row needs the general path (an escape in a scanned value, an entry value
+    ///   beyond Int64 minor units, columns that are not a member list), which then decides everything.
+    private mutating func addPostingFast(_ row: SourceRow) -> Bool {
+        fieldBytes.removeAll(keepingCapacity: true)
+        var fields = FieldRanges()
+        var scanned = false
+        for (field, source) in fieldSources.enumerated() {
+            switch source {
+            case .key(let index):
+                guard index < row.keyValues.count else { return false }
+                let start = fieldBytes.count
+                var text = row.keyValues[index]
+                text.withUTF8 { fieldBytes.append(contentsOf: $0) }
+                fields[field] = start..<fieldBytes.count
+            case .amount(let index):
+                guard index < row.amounts.count else { return false }
+                guard var text = row.amounts[index] else { continue }
+                let start = fieldBytes.count
+                text.withUTF8 { fieldBytes.append(contentsOf: $0) }
+                fields[field] = start..<fieldBytes.count
+            case .columns:
+                scanned = true
+            }
+        }
+        if scanned {
+            let readable = row.columnsJSON.withUnsafeBufferPointer { bytes -> Bool in
+                var plain = true
+                let wellFormed = ColumnValueScanner.scan(scannedNames, in: bytes) { slot, value, isString in
+                    guard let value else { return }
+                    if isString, bytes[value].contains(UInt8(ascii: "\\")) {
+                        plain = false
+                        return
+                    }
+                    let start = fieldBytes.count
+                    fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value]))
+                    fields[scannedFields[slot]] = start..<fieldBytes.count
+                }
+                return wellFormed && plain
+            }
+            guard readable else { return false }
+        }
+        return fieldBytes.withUnsafeBufferPointer { bytes -> Bool in
+            guard let entry = fields[4] else { return true }
+            guard let (units, scale) = MinorUnitSum.parse(UnsafeBufferPointer(rebasing: bytes[entry])) else {
+                return false
+            }
+            if units == 0 { return true }
+            func part(_ field: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[fields[field] ?? 0..<0])
+            }
+            let credit = units < 0
+            let magnitude = abs(units)
+            // The journal: consecutive postings of one journal add to the pending sums, one dictionary update per
+            // run of postings instead of one per row.
+            groupKey.removeAll(keepingCapacity: true)
+            GLGrouping.appendGroupName(.journal, year: part(0), period: part(1), code: part(2), to: &groupKey)
+            if !hasPendingJournal || groupKey != pendingJournal {
+                flushPendingJournal()
+                swap(&groupKey, &pendingJournal)
+                hasPendingJournal = true
+            }
+            if credit {
+                pendingJournalSums.credit.add(units: magnitude, scale: scale)
+            } else {
+                pendingJournalSums.debit.add(units: magnitude, scale: scale)
+            }
+            groupKey.removeAll(keepingCapacity: true)
+            GLGrouping.appendGroupName(.account, year: part(0), period: part(1), code: part(3), to: &groupKey)
+            addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
+            return true
+        }
     }
 
     /// Adds the pending journal's sums to its group.
