@@ -50,6 +50,57 @@ import Testing
         #expect(row.amounts == ["1234.50"])
     }
 
+    /// Decimal, integer and date keys, amounts and the business date are the same text as their columns (the
+    /// builder reads them back from the rendered row), for numbers and strings, a leading `+`, leading zeros, a
+    /// NULL amount, a bit key, and a business date with a time of day (date part only).
+    @Test(
+        arguments: [
+            (
+                #""Year":2024,"Line":"007","When":"2024-02-29T13:45:00","Flag":"1","A1":"-0.50","A2":null"#,
+                ["2024", "007", "2024-02-29T13:45:00", "1"], ["-0.50", nil], "2024-02-29"
+            ),
+            (
+                #""Year":"0099","Line":12,"When":"2023-12-31","Flag":"0","A1":12.5,"A2":"+3""#,
+                ["0099", "12", "2023-12-31T00:00:00", "0"], ["12.5", "3"], "2023-12-31"
+            ),
+        ] as [(String, [String], [String?], String)]
+    )
+    func keysAmountsAndDateMatchTheirColumns(
+        members: String,
+        keys: [String],
+        amounts: [String?],
+        businessDate: String
+    ) throws {
+        let entry = CatalogEntry(
+            table: "Mixed",
+            keyColumns: ["Year", "Line", "When", "Flag"],
+            columns: [
+                CatalogColumn(name: "Year", sqlType: .decimal(precision: 4, scale: 0), nullable: false),
+                CatalogColumn(name: "Line", sqlType: .integer("int"), nullable: false),
+                CatalogColumn(name: "When", sqlType: .datetime, nullable: false, hasTimeOfDay: true),
+                CatalogColumn(name: "Flag", sqlType: .bit, nullable: false),
+                CatalogColumn(name: "A1", sqlType: .decimal(precision: 14, scale: 2)),
+                CatalogColumn(name: "A2", sqlType: .decimal(precision: 14, scale: 2)),
+            ],
+            changeStrategies: [.snapshot],
+            businessDateColumn: "When",
+            amountColumns: ["A1", "A2"]
+        )
+        var builder = SourceRowBuilder(entry: entry)
+        var rows: [SourceRow] = []
+        var scanner = ODataPageScanner(entity: "Mixed", columns: entry.columns.map(\.name))
+        let bytes = Array("{\"value\":[{\(members)}]}".utf8)
+        try bytes.withUnsafeBytes { buffer in
+            try scanner.feed(buffer) { raw in rows.append(try builder.build(raw)) }
+        }
+        try scanner.finish()
+        let row = try #require(rows.first)
+        #expect(row.keyValues == keys)
+        #expect(row.amounts == amounts)
+        #expect(row.businessDate == businessDate)
+        #expect(row.columnsText.contains(#""Year":"\#(keys[0])","Line":"\#(keys[1])","When":"\#(keys[2])""#))
+    }
+
     /// Decimals sent as strings, with a leading '+', keep their digits; strings are re-escaped canonically.
     @Test func decimalStringsAndEscapes() throws {
         let row = try build(

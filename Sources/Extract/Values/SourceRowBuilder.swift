@@ -49,8 +49,10 @@ struct SourceRowBuilder {
     private let amountIndices: [Int]
     /// The row being rendered (one row at a time; shared by copies of the builder, which are never used at once).
     private let outputScratch = ScratchBytes()
-    /// Reused for the normalised text of keys, amounts and the business date (one row at a time).
+    /// Reused for the normalised text of a value outside the row loop (one row at a time).
     private var scratch: [UInt8] = []
+    /// Where each column's value starts and ends in the row's output (two entries per column; one row at a time).
+    private var valueBounds: [Int]
 
     init(entry: CatalogEntry) {
         self.entry = entry
@@ -85,6 +87,7 @@ struct SourceRowBuilder {
         }
         self.plans = plans
         self.hot = hot
+        valueBounds = Array(repeating: 0, count: 2 * hot.count)
         self.prefixBytes = prefixBytes
         let index = { (name: String) in entry.columns.firstIndex(where: { $0.name == name })! }
         keyIndices = entry.keyColumns.map(index)
@@ -100,19 +103,10 @@ struct SourceRowBuilder {
     ///
     /// - Throws: `SysproBQError` `.invalidData` naming table, key and column.
     mutating func build(_ raw: RawRow) throws(SysproBQError) -> SourceRow {
-        var keyValues: [String] = []
-        keyValues.reserveCapacity(keyIndices.count)
+        // A NULL or missing key is reported before any other problem of the row.
         for index in keyIndices {
             switch raw.kinds[index] {
-            case .string:
-                // String keys are the common case: no normalisation, no scratch buffer.
-                if case .string = hot[index].kind {
-                    keyValues.append(raw.text(index))
-                } else {
-                    keyValues.append(try normalizedText(raw, index, keyValues: nil))
-                }
-            case .number:
-                keyValues.append(try normalizedText(raw, index, keyValues: nil))
+            case .string, .number: continue
             default:
                 throw invalid(
                     index,
@@ -126,45 +120,69 @@ struct SourceRowBuilder {
         // added, plus quotes: one capacity check per row, then plain stores.
         var sink = outputScratch.sink(minimum: prefixBytes.count + raw.arena.count * 6 + hot.count * 24)
         var failure: (index: Int, problem: String)?
-        raw.arena.withUnsafeBufferPointer { arena in
-            prefixBytes.withUnsafeBufferPointer { prefixes in
-                for index in hot.indices {
-                    let plan = hot[index]
-                    if case .rowVersion = plan.kind { continue }
-                    sink.append(contentsOf: UnsafeBufferPointer(rebasing: prefixes[plan.prefix]))
-                    let value = UnsafeBufferPointer(rebasing: arena[raw.starts[index]..<raw.ends[index]])
-                    if let problem = Self.appendValue(raw.kinds[index], value, plan: plan, to: &sink) {
-                        failure = (index, problem)
-                        return
+        // Where each column's value starts and ends in the output, for the keys, amounts and business date.
+        valueBounds.withUnsafeMutableBufferPointer { bounds in
+            raw.arena.withUnsafeBufferPointer { arena in
+                prefixBytes.withUnsafeBufferPointer { prefixes in
+                    for index in hot.indices {
+                        let plan = hot[index]
+                        if case .rowVersion = plan.kind { continue }
+                        sink.append(contentsOf: UnsafeBufferPointer(rebasing: prefixes[plan.prefix]))
+                        let value = UnsafeBufferPointer(rebasing: arena[raw.starts[index]..<raw.ends[index]])
+                        bounds[2 * index] = sink.count
+                        if let problem = Self.appendValue(raw.kinds[index], value, plan: plan, to: &sink) {
+                            failure = (index, problem)
+                            return
+                        }
+                        bounds[2 * index + 1] = sink.count
                     }
                 }
             }
         }
-        // Errors in column order, as if the row version were read in its place.
-        var rowVersion: String?
-        if let rowVersionIndex, failure.map({ $0.index > rowVersionIndex }) ?? true {
-            rowVersion = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues)
-        }
         if let failure {
+            // The message names the row's key where it can be read.
+            let keyValues = try? keyValuesForMessage(raw)
+            // Errors in column order, as if the row version were read in its place.
+            if let rowVersionIndex, failure.index > rowVersionIndex {
+                _ = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues ?? [])
+            }
             let problem =
                 failure.problem.isEmpty
                 ? "is a JSON boolean but the column is \(plans[failure.index].sqlType)" : failure.problem
             throw invalid(failure.index, raw: raw, keyValues: keyValues, problem: problem)
         }
+        let written = sink.written
+        var keyValues: [String] = []
+        keyValues.reserveCapacity(keyIndices.count)
+        for index in keyIndices {
+            if case .string = hot[index].kind, raw.kinds[index] == .string {
+                // String keys are the common case: their text as received, decoded.
+                keyValues.append(raw.text(index))
+            } else {
+                keyValues.append(try valueText(raw, index, in: written, keyValues: nil))
+            }
+        }
+        var rowVersion: String?
+        if let rowVersionIndex {
+            rowVersion = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues)
+        }
         var businessDate: String?
         if let businessDateIndex, raw.kinds[businessDateIndex] == .string {
-            businessDate = try normalizedText(raw, businessDateIndex, keyValues: keyValues, dateOnly: true)
+            if case .date(keepTime: false) = hot[businessDateIndex].kind {
+                businessDate = renderedText(businessDateIndex, in: written)
+            } else {
+                businessDate = try normalizedText(raw, businessDateIndex, keyValues: keyValues, dateOnly: true)
+            }
         }
         var amounts: [String?] = []
         amounts.reserveCapacity(amountIndices.count)
         for index in amountIndices {
             switch raw.kinds[index] {
-            case .string, .number: amounts.append(try normalizedText(raw, index, keyValues: keyValues))
+            case .string, .number: amounts.append(try valueText(raw, index, in: written, keyValues: keyValues))
             default: amounts.append(nil)
             }
         }
         // The row keeps exactly its bytes (a page of 5,000 rows holds ~2 MB of them, not 5,000 scratch buffers).
-        let written = sink.written
         let columnsJSON = [UInt8](unsafeUninitializedCapacity: written.count) { buffer, initialized in
             if let base = written.baseAddress, !written.isEmpty {
                 buffer.baseAddress!.initialize(from: base, count: written.count)
@@ -178,6 +196,40 @@ struct SourceRowBuilder {
             businessDate: businessDate,
             amounts: amounts
         )
+    }
+
+    /// The normalised text of a string or number value (``normalizedText(_:_:keyValues:dateOnly:)``): for a
+    /// decimal, integer or date column read from the row's output, where it was just written between quotes.
+    private mutating func valueText(
+        _ raw: RawRow,
+        _ index: Int,
+        in written: UnsafeBufferPointer<UInt8>,
+        keyValues: [String]?
+    ) throws(SysproBQError) -> String {
+        switch hot[index].kind {
+        case .decimal, .integer, .date: return renderedText(index, in: written)
+        case .string, .bool, .rowVersion: return try normalizedText(raw, index, keyValues: keyValues)
+        }
+    }
+
+    /// The text between the quotes of a decimal, integer or date column's value in `written`.
+    private func renderedText(_ index: Int, in written: UnsafeBufferPointer<UInt8>) -> String {
+        let start = valueBounds[2 * index] + 1
+        let end = valueBounds[2 * index + 1] - 1
+        return String(decoding: UnsafeBufferPointer(rebasing: written[start..<end]), as: UTF8.self)
+    }
+
+    /// The key values of a row that failed, for its error message (normalised one by one).
+    private mutating func keyValuesForMessage(_ raw: RawRow) throws(SysproBQError) -> [String] {
+        var keyValues: [String] = []
+        for index in keyIndices {
+            if case .string = hot[index].kind, raw.kinds[index] == .string {
+                keyValues.append(raw.text(index))
+            } else {
+                keyValues.append(try normalizedText(raw, index, keyValues: nil))
+            }
+        }
+        return keyValues
     }
 
     /// Writes one value in its staged form; returns the problem (the row is then not staged), empty for a JSON
