@@ -76,7 +76,7 @@ struct Plan: Equatable {
     }
 
     /// The cursor value of a row under this plan's strategy.
-    func cursor(of row: SourceRow) -> String? {
+    func cursor(of row: RowInPlace) -> String? {
         if cursorIsRowVersion { return row.rowVersion }
         if cursorIsBusinessDate { return row.businessDate }
         return nil

@@ -214,8 +214,9 @@ public final class StageRunner {
         let query = ExtractQuery(company: stream.company, entry: entry, window: plan.window)
         let summary: Result<ReadSummary, any Error>
         do {
-            // Stages one row, borrowed from its page (no copy of the row's buffers).
-            func stageRow(_ row: borrowing SourceRow) throws {
+            // Stages one row, read where it lies in its page (no copy of the row's buffers).
+            func stageRow(_ pointer: UnsafePointer<SourceRow>) throws {
+                let row = RowInPlace(pointer)
                 result.rowsRead += 1
                 let version = row.rowVersion ?? StagedLineBuilder.contentVersion(columnsJSON: row.columnsJSON)
                 let cursor = plan.cursor(of: row)
@@ -234,7 +235,7 @@ public final class StageRunner {
                 try builder.withLine(keyValues: row.keyValues, version: version, columnsJSON: row.columnsJSON) {
                     try writer.append(line: $0)
                 }
-                try totals.add(row: row, cursor: cursor)
+                try totals.add(rowAt: pointer, cursor: cursor)
                 // Only an index over every key is kept current during the read: a windowed index (append-mostly
                 // tables) guards the re-read overlap only, and recording every row would grow with the table.
                 if keepsAllKeys {
@@ -250,8 +251,9 @@ public final class StageRunner {
             // Stages one page; runs on this thread while the next page is read (``PageHandoff``).
             func stagePage(_ rows: [SourceRow], _: PageInfo) throws {
                 result.pages += 1
-                for position in rows.indices {
-                    try stageRow(rows[position])
+                try rows.withUnsafeBufferPointer { page in
+                    guard let first = page.baseAddress else { return }
+                    for position in page.indices { try stageRow(first + position) }
                 }
                 if totals.rows >= Int64(self.options.segmentMaxRows)
                     || writer.uncompressedBytesInCurrentSegment >= Int64(self.options.segmentMaxBytes)

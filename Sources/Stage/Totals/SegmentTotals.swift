@@ -126,6 +126,14 @@ struct SegmentTotals {
     /// Adds one source row: its amounts, business date and cursor, and, when this stream has GL groups, its
     /// debit or credit to its journal's and its account's group.
     mutating func add(row: SourceRow, cursor: String?) throws {
+        try withUnsafePointer(to: row) { try add(rowAt: $0, cursor: cursor) }
+    }
+
+    /// ``add(row:cursor:)`` for a row read in place: the extract's runner passes each row of a page where it lies,
+    /// so the row's five buffers are not retained and released once more per row (a row passed by value to this
+    /// mutating method was copied first, since it might alias the totals).
+    mutating func add(rowAt pointer: UnsafePointer<SourceRow>, cursor: String?) throws {
+        let row = RowInPlace(pointer)
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
         guard let grouping else { return }
         if addPostingFast(row) { return }
@@ -161,7 +169,7 @@ struct SegmentTotals {
     ///
     /// - Returns: `false` when the row needs the general path (an escape in a scanned value, an entry value
     ///   beyond Int64 minor units, columns that are not a member list), which then decides everything.
-    private mutating func addPostingFast(_ row: SourceRow) -> Bool {
+    private mutating func addPostingFast(_ row: RowInPlace) -> Bool {
         fieldBytes.removeAll(keepingCapacity: true)
         var fields = FieldRanges()
         var scanned = false
