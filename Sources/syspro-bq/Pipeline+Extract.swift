@@ -43,7 +43,7 @@ enum ExtractPipeline {
                 let cancellation = context.cancellation
                 // The business date the backfill's first page reached: where its ETA starts counting.
                 var firstReached: String?
-                let today = BusinessDate(String(Operator.Timestamp.rfc3339(Date()).prefix(10)))
+                let today = BusinessDate(String(Timestamp.rfc3339(Date()).prefix(10)))
                 let runner = StageRunner(
                     log: log,
                     source: source,

@@ -60,10 +60,10 @@ struct StreamStatusReader {
             line.lastExtractTombstones = success.tombstones
         } else if let at = stage?.lastSuccessAt {
             // Extracted before run-state files existed: the watermark file still knows when and by which run.
-            line.lastExtractAt = Operator.Timestamp.rfc3339(at)
+            line.lastExtractAt = Timestamp.rfc3339(at)
             line.lastExtractRunID = stage?.lastRunID
         }
-        line.extractAgeSeconds = line.lastExtractAt.flatMap(Operator.Timestamp.parse).map { now.timeIntervalSince($0) }
+        line.extractAgeSeconds = line.lastExtractAt.flatMap(Timestamp.parse).map { now.timeIntervalSince($0) }
 
         line.lastError = lastError(stream, extract: extract)
         guard onDisk else { return line }
@@ -86,7 +86,7 @@ struct StreamStatusReader {
         }
         if let oldest {
             line.oldestPendingExtractedAt = extractedAt(oldest.manifest, row: oldest.row) ?? oldest.manifest.createdAt
-            line.loadLagSeconds = line.oldestPendingExtractedAt.flatMap(Operator.Timestamp.parse).map {
+            line.loadLagSeconds = line.oldestPendingExtractedAt.flatMap(Timestamp.parse).map {
                 max(0, now.timeIntervalSince($0))
             }
         } else {

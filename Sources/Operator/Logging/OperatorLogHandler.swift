@@ -1,3 +1,4 @@
+import Common
 public import Foundation
 public import Logging
 
