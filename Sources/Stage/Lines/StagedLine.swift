@@ -14,7 +14,8 @@ public struct StagedLineBuilder {
     public let runID: String
     public let extractedAt: String
     private var buffer: [UInt8] = []
-    /// Where ``withLine(keyValues:version:columnsJSON:_:)`` writes a live row's line (reused between rows).
+    /// Where ``withLine(keyValues:version:columnsJSON:_:)`` writes a live row's line (reused between rows; shared
+    /// by copies of the builder, which are never used at once).
     private let scratch = ScratchBytes(capacity: 2048)
     /// The insertId material of the current row: company NUL table NUL (fixed), then key values and version.
     private var material: [UInt8] = []
