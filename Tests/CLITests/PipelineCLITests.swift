@@ -148,12 +148,12 @@ struct PipelineCLITests {
     @Test func checkFailsOnAForbiddenDataset() throws {
         let rig = try Rig("cli-check-403")
         defer { rig.remove() }
-        let stub = try ForbiddenBigQuery(directory: rig.root)
-        defer { stub.stop() }
+        let forbidden = try ForbiddenBigQuery(directory: rig.root)
+        defer { forbidden.stop() }
         var text = try String(contentsOf: rig.configPath, encoding: .utf8)
         text = text.replacingOccurrences(
             of: "api_url = \"http://127.0.0.1:\(rig.fakePort)\"",
-            with: "api_url = \"http://127.0.0.1:\(stub.port)\""
+            with: "api_url = \"http://127.0.0.1:\(forbidden.port)\""
         )
         try Data(text.utf8).write(to: rig.configPath)
         let result = try rig.command(["check"])

@@ -141,7 +141,7 @@ struct SourceRowBuilder {
         }
         if let failure {
             // The message names the row's key where it can be read.
-            let keyValues = try? keyValuesForMessage(raw)
+            let keyValues = try? readKeyValues(raw, rendered: nil)
             // Errors in column order, as if the row version were read in its place.
             if let rowVersionIndex, failure.index > rowVersionIndex {
                 _ = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues ?? [])
@@ -152,16 +152,7 @@ struct SourceRowBuilder {
             throw invalid(failure.index, raw: raw, keyValues: keyValues, problem: problem)
         }
         let written = sink.written
-        var keyValues: [String] = []
-        keyValues.reserveCapacity(keyIndices.count)
-        for index in keyIndices {
-            if case .string = hot[index].kind, raw.kinds[index] == .string {
-                // String keys are the common case: their text as received, decoded.
-                keyValues.append(raw.text(index))
-            } else {
-                keyValues.append(try valueText(raw, index, in: written, keyValues: nil))
-            }
-        }
+        let keyValues = try readKeyValues(raw, rendered: written)
         var rowVersion: String?
         if let rowVersionIndex {
             rowVersion = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues)
@@ -198,17 +189,41 @@ struct SourceRowBuilder {
         )
     }
 
+    /// The row's key values: string keys as received (decoded), the others normalised.
+    ///
+    /// - Parameter rendered: the row's output when every column was written, or `nil` (a row that failed).
+    private mutating func readKeyValues(
+        _ raw: RawRow,
+        rendered: UnsafeBufferPointer<UInt8>?
+    ) throws(SysproBQError) -> [String] {
+        var keyValues: [String] = []
+        keyValues.reserveCapacity(keyIndices.count)
+        for index in keyIndices {
+            if case .string = hot[index].kind, raw.kinds[index] == .string {
+                // String keys are the common case: their text as received, decoded.
+                keyValues.append(raw.text(index))
+            } else {
+                keyValues.append(try valueText(raw, index, in: rendered, keyValues: nil))
+            }
+        }
+        return keyValues
+    }
+
     /// The normalised text of a string or number value (``normalizedText(_:_:keyValues:dateOnly:)``): for a
-    /// decimal, integer or date column read from the row's output, where it was just written between quotes.
+    /// decimal, integer or date column read from the row's output, where it was just written between quotes,
+    /// when there is one.
     private mutating func valueText(
         _ raw: RawRow,
         _ index: Int,
-        in written: UnsafeBufferPointer<UInt8>,
+        in rendered: UnsafeBufferPointer<UInt8>?,
         keyValues: [String]?
     ) throws(SysproBQError) -> String {
         switch hot[index].kind {
-        case .decimal, .integer, .date: return renderedText(index, in: written)
-        case .string, .bool, .rowVersion: return try normalizedText(raw, index, keyValues: keyValues)
+        case .decimal, .integer, .date:
+            if let rendered { return renderedText(index, in: rendered) }
+            return try normalizedText(raw, index, keyValues: keyValues)
+        case .string, .bool, .rowVersion:
+            return try normalizedText(raw, index, keyValues: keyValues)
         }
     }
 
@@ -217,19 +232,6 @@ struct SourceRowBuilder {
         let start = valueBounds[2 * index] + 1
         let end = valueBounds[2 * index + 1] - 1
         return String(decoding: UnsafeBufferPointer(rebasing: written[start..<end]), as: UTF8.self)
-    }
-
-    /// The key values of a row that failed, for its error message (normalised one by one).
-    private mutating func keyValuesForMessage(_ raw: RawRow) throws(SysproBQError) -> [String] {
-        var keyValues: [String] = []
-        for index in keyIndices {
-            if case .string = hot[index].kind, raw.kinds[index] == .string {
-                keyValues.append(raw.text(index))
-            } else {
-                keyValues.append(try normalizedText(raw, index, keyValues: nil))
-            }
-        }
-        return keyValues
     }
 
     /// Writes one value in its staged form; returns the problem (the row is then not staged), empty for a JSON

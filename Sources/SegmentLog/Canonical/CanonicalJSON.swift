@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// A JSON value with exactly one byte encoding (docs/staging-format.md §4.2).
 ///
 /// Manifests, schemas, journal records and quarantine reasons are built as `CanonicalJSON` and
@@ -98,12 +90,7 @@ public enum CanonicalJSON: Sendable, Hashable {
 
     /// Whether `left` orders before `right` byte by byte (a proper prefix first): the order of canonical keys.
     public static func bytesPrecede(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
-        let common = Swift.min(left.count, right.count)
-        if common > 0 {
-            let order = memcmp(left.baseAddress!, right.baseAddress!, common)
-            if order != 0 { return order < 0 }
-        }
-        return left.count < right.count
+        ByteScan.precedes(left, right)
     }
 
     /// Appends `map` as a JSON object of strings, keys in UTF-8 byte order.

@@ -18,6 +18,16 @@ enum ByteScan {
         return UnsafeRawPointer(found) - base
     }
 
+    /// Whether `left` sorts before `right` in unsigned byte order (a prefix first).
+    static func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(left.count, right.count)
+        if common > 0 {
+            let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+            if order != 0 { return order < 0 }
+        }
+        return left.count < right.count
+    }
+
     /// Whether `buffer` begins with `prefix`.
     static func hasPrefix(_ buffer: UnsafeRawBufferPointer, _ prefix: [UInt8]) -> Bool {
         guard buffer.count >= prefix.count, let base = buffer.baseAddress else { return prefix.isEmpty }

@@ -171,7 +171,10 @@ public final class StageRunner {
             runID: runID,
             extractedAt: Self.timestamp(started)
         )
-        var totals = SegmentTotals(table: entry.table, amountColumns: entry.amountColumns, keyColumns: entry.keyColumns)
+        func emptyTotals() -> SegmentTotals {
+            SegmentTotals(table: entry.table, amountColumns: entry.amountColumns, keyColumns: entry.keyColumns)
+        }
+        var totals = emptyTotals()
         var seen = Set<VersionIndex.Digest>()
         var cursorSeen = state.cursor
         var lastSealed = manifests.last?.sequence ?? 0
@@ -191,11 +194,7 @@ public final class StageRunner {
             if pendingSeal == nil {
                 pendingSeal = try totals.sealMetadata(sourceQuery: sourceQuery)
                 // The accumulator's GL groups go before the manifest is encoded, not after (~3 MB at seal time).
-                totals = SegmentTotals(
-                    table: entry.table,
-                    amountColumns: entry.amountColumns,
-                    keyColumns: entry.keyColumns
-                )
+                totals = emptyTotals()
             }
             let sealed = try writer.seal(pendingSeal!)
             pendingSeal = nil
