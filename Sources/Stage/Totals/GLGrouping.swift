@@ -1,4 +1,5 @@
 import Common
+import Extract
 
 /// How a GL posting stream's control totals are grouped: debit and credit sums per journal and per
 /// (year, period, account), so reconciliation can prove every journal balances and compare the trial balance.
@@ -25,23 +26,27 @@ struct GLGrouping: Sendable, Hashable {
 
     /// Appends the name of a journal group (`code` = the journal) or an account group (`code` = the GL code),
     /// the same bytes as ``journalGroup(year:period:journal:)`` and ``accountGroup(year:period:glCode:)``.
+    ///
+    /// - Returns: the name's bytes, where they now are in `output`'s memory.
     static func appendGroupName(
         _ kind: SegmentTotals.GroupKind,
         year: UnsafeBufferPointer<UInt8>,
         period: UnsafeBufferPointer<UInt8>,
         code: UnsafeBufferPointer<UInt8>,
-        to output: inout [UInt8]
-    ) {
-        output.append(contentsOf: kind == .journal ? journalPrefix : accountPrefix)
+        to output: inout UncheckedByteSink
+    ) -> UnsafeBufferPointer<UInt8> {
+        let start = output.count
+        output.append(kind == .journal ? "journal:" : "account:")
         output.append(contentsOf: year)
         output.append(UInt8(ascii: "-"))
         output.append(contentsOf: period)
         output.append(UInt8(ascii: "-"))
         output.append(contentsOf: code)
+        return UnsafeBufferPointer(start: output.base + start, count: output.count - start)
     }
 
-    private static let journalPrefix = Array("journal:".utf8)
-    private static let accountPrefix = Array("account:".utf8)
+    /// The most bytes ``appendGroupName(_:year:period:code:to:)`` appends for these fields.
+    static func maximumGroupNameBytes(fieldBytes: Int) -> Int { 8 + 2 + fieldBytes }
 
     /// The group name of a journal.
     static func journalGroup(year: String, period: String, journal: String) -> String {

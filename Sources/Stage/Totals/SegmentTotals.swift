@@ -24,32 +24,15 @@ struct SegmentTotals {
     private let scannedNames: [[UInt8]]
     /// For each slot of ``scannedNames``, the field it fills.
     private let scannedFields: [Int]
-    /// The fast path's field values, one after another (reused between rows).
-    private var fieldBytes: [UInt8] = []
+    /// The fast path's field values and group names, one after another (reused between rows; shared by copies
+    /// of the totals, which is sound because each use is done within one call).
+    private let scratch = ScratchBytes(capacity: 1024)
     /// Debit and credit sums per group name (its UTF-8 bytes).
-    private var groups: [GroupKey: (debit: MinorUnitSum, credit: MinorUnitSum)] = [:]
-    /// The group name being looked up (reused between rows).
-    private var groupKey: [UInt8] = []
+    private var groups = GroupSumTable()
     /// The journal group of the previous GL row, with the sums of its run of postings not yet in ``groups``.
     private var pendingJournal: [UInt8] = []
     private var pendingJournalSums = (debit: MinorUnitSum(), credit: MinorUnitSum())
     private var hasPendingJournal = false
-
-    /// A group name's UTF-8 bytes, hashed in one call rather than byte by byte.
-    struct GroupKey: Hashable {
-        let bytes: [UInt8]
-        init(bytes: [UInt8]) { self.bytes = bytes }
-        init(_ name: String) { bytes = Array(name.utf8) }
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-        static func == (left: GroupKey, right: GroupKey) -> Bool { left.bytes == right.bytes }
-
-        /// UTF-8 byte order, the manifest's key order.
-        static func precedes(_ left: GroupKey, _ right: GroupKey) -> Bool {
-            left.bytes.withUnsafeBufferPointer { left in
-                right.bytes.withUnsafeBufferPointer { right in CanonicalJSON.bytesPrecede(left, right) }
-            }
-        }
-    }
 
     enum GroupKind { case journal, account }
 
@@ -145,8 +128,8 @@ struct SegmentTotals {
         if let (units, scale) = parsed.withUTF8({ MinorUnitSum.parse($0) }) {
             if units == 0 { return }
             let credit = units < 0
-            addToGroup(GroupKey(journal), credit: credit) { $0.add(units: abs(units), scale: scale) }
-            addToGroup(GroupKey(account), credit: credit) { $0.add(units: abs(units), scale: scale) }
+            addToGroup(journal, credit: credit) { $0.add(units: abs(units), scale: scale) }
+            addToGroup(account, credit: credit) { $0.add(units: abs(units), scale: scale) }
             return
         }
         guard let amount = ExactDecimal(text) else {
@@ -159,40 +142,57 @@ struct SegmentTotals {
         if amount.isZero { return }
         let credit = amount < .zero
         let magnitude = credit ? amount.negated : amount
-        addToGroup(GroupKey(journal), credit: credit) { $0.add(magnitude) }
-        addToGroup(GroupKey(account), credit: credit) { $0.add(magnitude) }
+        addToGroup(journal, credit: credit) { $0.add(magnitude) }
+        addToGroup(account, credit: credit) { $0.add(magnitude) }
     }
 
     /// The common case of a GL row: fields from its key values and amounts, the others read from its columns
-    /// where they hold no escape, an entry value that fits Int64 minor units. Group names are built in a reused
-    /// buffer; a String is made only for a new group, at seal.
+    /// where they hold no escape, an entry value that fits Int64 minor units. The field values and group names
+    /// are written into one reused scratch buffer (no array growth checks, no closure that captures the totals);
+    /// a group's name is copied only when the group is new.
     ///
     /// - Returns: `false` when the row needs the general path (an escape in a scanned value, an entry value
     ///   beyond Int64 minor units, columns that are not a member list), which then decides everything.
     private mutating func addPostingFast(_ row: RowInPlace) -> Bool {
-        fieldBytes.removeAll(keepingCapacity: true)
+        let keys = row.keyValues
+        let amounts = row.amounts
+        let columns = row.columnsJSON
+        // Every field is a key value, an amount or a part of the columns: their sum bounds the fields' bytes.
+        var fieldBound = columns.count
+        for source in fieldSources {
+            switch source {
+            case .key(let index):
+                guard index < keys.count else { return false }
+                fieldBound += keys[index].utf8.count
+            case .amount(let index):
+                guard index < amounts.count else { return false }
+                fieldBound += amounts[index]?.utf8.count ?? 0
+            case .columns:
+                break
+            }
+        }
+        var sink = scratch.sink(minimum: fieldBound + 2 * GLGrouping.maximumGroupNameBytes(fieldBytes: fieldBound))
         var fields = FieldRanges()
         var scanned = false
         for (field, source) in fieldSources.enumerated() {
             switch source {
             case .key(let index):
-                guard index < row.keyValues.count else { return false }
-                let start = fieldBytes.count
-                var text = row.keyValues[index]
-                text.withUTF8 { fieldBytes.append(contentsOf: $0) }
-                fields[field] = start..<fieldBytes.count
+                let start = sink.count
+                var text = keys[index]
+                text.withUTF8 { sink.append(contentsOf: $0) }
+                fields[field] = start..<sink.count
             case .amount(let index):
-                guard index < row.amounts.count else { return false }
-                guard var text = row.amounts[index] else { continue }
-                let start = fieldBytes.count
-                text.withUTF8 { fieldBytes.append(contentsOf: $0) }
-                fields[field] = start..<fieldBytes.count
+                guard var text = amounts[index] else { continue }
+                let start = sink.count
+                text.withUTF8 { sink.append(contentsOf: $0) }
+                fields[field] = start..<sink.count
             case .columns:
                 scanned = true
             }
         }
         if scanned {
-            let readable = row.columnsJSON.withUnsafeBufferPointer { bytes -> Bool in
+            let scannedFields = self.scannedFields
+            let readable = columns.withUnsafeBufferPointer { bytes -> Bool in
                 var plain = true
                 let wellFormed = ColumnValueScanner.scan(scannedNames, in: bytes) { slot, value, isString in
                     guard let value else { return }
@@ -200,84 +200,75 @@ struct SegmentTotals {
                         plain = false
                         return
                     }
-                    let start = fieldBytes.count
-                    fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value]))
-                    fields[scannedFields[slot]] = start..<fieldBytes.count
+                    let start = sink.count
+                    sink.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[value]))
+                    fields[scannedFields[slot]] = start..<sink.count
                 }
                 return wellFormed && plain
             }
             guard readable else { return false }
         }
-        return fieldBytes.withUnsafeBufferPointer { bytes -> Bool in
-            guard let entry = fields[4] else { return true }
-            guard let (units, scale) = MinorUnitSum.parse(UnsafeBufferPointer(rebasing: bytes[entry])) else {
-                return false
-            }
-            if units == 0 { return true }
-            func part(_ field: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: bytes[fields[field] ?? 0..<0])
-            }
-            let credit = units < 0
-            let magnitude = abs(units)
-            // The journal: consecutive postings of one journal add to the pending sums, one dictionary update per
-            // run of postings instead of one per row.
-            groupKey.removeAll(keepingCapacity: true)
-            GLGrouping.appendGroupName(.journal, year: part(0), period: part(1), code: part(2), to: &groupKey)
-            if !hasPendingJournal || groupKey != pendingJournal {
-                flushPendingJournal()
-                swap(&groupKey, &pendingJournal)
-                hasPendingJournal = true
-            }
-            if credit {
-                pendingJournalSums.credit.add(units: magnitude, scale: scale)
-            } else {
-                pendingJournalSums.debit.add(units: magnitude, scale: scale)
-            }
-            groupKey.removeAll(keepingCapacity: true)
-            GLGrouping.appendGroupName(.account, year: part(0), period: part(1), code: part(3), to: &groupKey)
-            addToGroup(GroupKey(bytes: groupKey), credit: credit) { $0.add(units: magnitude, scale: scale) }
-            return true
+        let base = sink.base
+        func part(_ field: Int) -> UnsafeBufferPointer<UInt8> {
+            guard let range = fields[field] else { return UnsafeBufferPointer(start: base, count: 0) }
+            return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
         }
+        guard fields[4] != nil else { return true }
+        guard let (units, scale) = MinorUnitSum.parse(part(4)) else { return false }
+        if units == 0 { return true }
+        let credit = units < 0
+        let magnitude = abs(units)
+        // The journal: consecutive postings of one journal add to the pending sums, one table update per run of
+        // postings instead of one per row.
+        let journal = GLGrouping.appendGroupName(.journal, year: part(0), period: part(1), code: part(2), to: &sink)
+        let sameJournal =
+            hasPendingJournal && pendingJournal.count == journal.count
+            && pendingJournal.withUnsafeBufferPointer { GroupSumTable.equal($0, journal) }
+        if !sameJournal {
+            flushPendingJournal()
+            pendingJournal.removeAll(keepingCapacity: true)
+            pendingJournal.append(contentsOf: journal)
+            hasPendingJournal = true
+        }
+        if credit {
+            pendingJournalSums.credit.add(units: magnitude, scale: scale)
+        } else {
+            pendingJournalSums.debit.add(units: magnitude, scale: scale)
+        }
+        let account = GLGrouping.appendGroupName(.account, year: part(0), period: part(1), code: part(3), to: &sink)
+        groups.update(account) { sums in
+            if credit {
+                sums.credit.add(units: magnitude, scale: scale)
+            } else {
+                sums.debit.add(units: magnitude, scale: scale)
+            }
+        }
+        return true
     }
 
     /// Adds the pending journal's sums to its group.
     private mutating func flushPendingJournal() {
         guard hasPendingJournal else { return }
         let pending = pendingJournalSums
-        updateGroup(GroupKey(bytes: pendingJournal)) { sums in
-            sums.debit.add(pending.debit)
-            sums.credit.add(pending.credit)
+        pendingJournal.withUnsafeBufferPointer { name in
+            groups.update(name) { sums in
+                sums.debit.add(pending.debit)
+                sums.credit.add(pending.credit)
+            }
         }
         pendingJournalSums = (MinorUnitSum(), MinorUnitSum())
         hasPendingJournal = false
     }
 
-    /// Applies `update` to the debit or credit sum of `group`, creating the group (both sums zero) if new.
-    private mutating func addToGroup(_ group: GroupKey, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
-        updateGroup(group) { sums in
-            if credit { update(&sums.credit) } else { update(&sums.debit) }
+    /// Applies `update` to the debit or credit sum of the group `name` (the general path), creating the group
+    /// (both sums zero) if new.
+    private mutating func addToGroup(_ name: String, credit: Bool, _ update: (inout MinorUnitSum) -> Void) {
+        var name = name
+        name.withUTF8 { name in
+            groups.update(name) { sums in
+                if credit { update(&sums.credit) } else { update(&sums.debit) }
+            }
         }
-    }
-
-    /// Applies `update` to the sums of `group`, creating the group (both sums zero) if new.
-    ///
-    /// A new group is stored with an exact copy of its name: `group` may share the reused name buffer, and a
-    /// stored share would make the next reuse copy the buffer at its full capacity (~400 bytes per group, 7 MB
-    /// per segment of GenTransaction).
-    private mutating func updateGroup(
-        _ group: GroupKey,
-        _ update: (inout (debit: MinorUnitSum, credit: MinorUnitSum)) -> Void
-    ) {
-        if let index = groups.index(forKey: group) {
-            update(&groups.values[index])
-            return
-        }
-        var sums = (debit: MinorUnitSum(), credit: MinorUnitSum())
-        update(&sums)
-        let exactName = [UInt8](unsafeUninitializedCapacity: group.bytes.count) { buffer, initialized in
-            initialized = buffer.initialize(fromContentsOf: group.bytes)
-        }
-        groups[GroupKey(bytes: exactName)] = sums
     }
 
     /// Adds one staged row's amounts (decimal text per amount column, nil for NULL) and business date.
@@ -316,15 +307,11 @@ struct SegmentTotals {
     /// The GL groups in their manifest encoding, written straight from the sums (no dictionary per group).
     private func encodedGroups() throws -> EncodedGroupTotals {
         var encoder = GroupTotalsEncoder(expectedGroups: groups.count)
-        let order = groups.keys.sorted(by: GroupKey.precedes)
-        for key in order {
-            let sums = groups[key]!
-            try key.bytes.withUnsafeBufferPointer { name in
-                try encoder.append(
-                    name: name,
-                    sums: [("credit", sums.credit.description), ("debit", sums.debit.description)]
-                )
-            }
+        try groups.forEachInByteOrder { name, sums in
+            try encoder.append(
+                name: name,
+                sums: [("credit", sums.credit.description), ("debit", sums.debit.description)]
+            )
         }
         return encoder.finish()
     }
