@@ -50,9 +50,13 @@ public struct UncheckedByteSink: ByteSink {
 }
 
 /// A growable scratch area for one row at a time (freed with its owner).
+///
+/// Not thread-safe: one owner uses it at a time. Its two properties are read once per row; they are exempt from
+/// the runtime's exclusivity checks (two checked accesses per row otherwise), which is sound because only
+/// ``grow(to:)`` writes them, from inside ``sink(minimum:)``, with no other access open.
 public final class ScratchBytes {
-    @usableFromInline private(set) var base: UnsafeMutablePointer<UInt8>
-    @usableFromInline private(set) var capacity: Int
+    @exclusivity(unchecked) @usableFromInline private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline private(set) var capacity: Int
 
     public init(capacity: Int = 4096) {
         self.capacity = capacity

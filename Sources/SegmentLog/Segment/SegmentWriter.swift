@@ -28,7 +28,10 @@ public final class SegmentWriter {
     private var compressor: GzipCompressor
     private var nextSequence: UInt64
     private var previousHash: String
-    private var current: OpenSegment?
+    /// The open segment, touched several times per appended row. Exempt from the runtime's exclusivity checks
+    /// (two per row otherwise): the writer is used by one thread at a time and no method holds an access to it
+    /// across a call that could access it again.
+    @exclusivity(unchecked) private var current: OpenSegment?
     private var compressed: [UInt8] = []
     /// The background compressor (``WriterOptions/compressInBackground``), or nil to compress inline.
     private var background: BlockCompressor?
