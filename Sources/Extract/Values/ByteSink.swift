@@ -32,12 +32,44 @@ public struct UncheckedByteSink: ByteSink {
         used += 1
     }
 
+    /// Appends `bytes`, which must not overlap the sink's memory.
+    ///
+    /// Most appends are a column's name or a short value (a few to 16 bytes, ~40 per row); those are copied with
+    /// two overlapping word moves instead of a `memmove` call, whose call and size dispatch cost more than the
+    /// copy.
     @inlinable @inline(__always)
     public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         assert(used + bytes.count <= capacity, "UncheckedByteSink overflow")
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        (base + used).update(from: source, count: bytes.count)
-        used += bytes.count
+        guard let source = bytes.baseAddress else { return }
+        let count = bytes.count
+        let target = base + used
+        if count > 16 {
+            target.update(from: source, count: count)
+        } else if count >= 8 {
+            Self.moveOverlapping(UInt64.self, from: source, to: target, count: count)
+        } else if count >= 4 {
+            Self.moveOverlapping(UInt32.self, from: source, to: target, count: count)
+        } else {
+            for index in 0..<count { target[index] = source[index] }
+        }
+        used += count
+    }
+
+    /// Copies `count` bytes (`Word`'s size ≤ count ≤ twice it) as the first and the last `Word` of the range.
+    @inlinable @inline(__always)
+    static func moveOverlapping<Word: FixedWidthInteger>(
+        _: Word.Type,
+        from source: UnsafePointer<UInt8>,
+        to target: UnsafeMutablePointer<UInt8>,
+        count: Int
+    ) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        let tailOffset = count - MemoryLayout<Word>.size
+        let head = from.loadUnaligned(as: Word.self)
+        let tail = from.loadUnaligned(fromByteOffset: tailOffset, as: Word.self)
+        to.storeBytes(of: head, as: Word.self)
+        to.storeBytes(of: tail, toByteOffset: tailOffset, as: Word.self)
     }
 
     @inlinable @inline(__always)
@@ -77,5 +109,50 @@ public final class ScratchBytes {
         base.deallocate()
         capacity = max(minimum, capacity * 2)
         base = .allocate(capacity: capacity)
+    }
+}
+
+/// Byte equality for the short runs the totals compare per row (GL group names): words compared in place, the
+/// last one overlapping the one before, instead of a `memcmp` call whose call and size dispatch cost more than
+/// the comparison. (The page scanner keeps `memcmp` for member names: inlined there, this made its per-column
+/// closure capture and retain the expected name.)
+public enum ShortBytes {
+    /// Whether the `count` bytes at `left` and at `right` are equal.
+    @inlinable
+    public static func equal(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let left = UnsafeRawPointer(left)
+        let right = UnsafeRawPointer(right)
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                guard word(UInt64.self, left, offset) == word(UInt64.self, right, offset) else { return false }
+                offset += 8
+            }
+            return word(UInt64.self, left, count - 8) == word(UInt64.self, right, count - 8)
+        }
+        if count >= 4 {
+            return word(UInt32.self, left, 0) == word(UInt32.self, right, 0)
+                && word(UInt32.self, left, count - 4) == word(UInt32.self, right, count - 4)
+        }
+        for index in 0..<count
+        where left.load(fromByteOffset: index, as: UInt8.self)
+            != right.load(fromByteOffset: index, as: UInt8.self)
+        {
+            return false
+        }
+        return true
+    }
+
+    /// Whether `left` and `right` hold the same bytes.
+    @inlinable
+    public static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+        return equal(leftBase, rightBase, count: left.count)
+    }
+
+    @inlinable @inline(__always)
+    static func word<Word: FixedWidthInteger>(_: Word.Type, _ base: UnsafeRawPointer, _ offset: Int) -> Word {
+        base.loadUnaligned(fromByteOffset: offset, as: Word.self)
     }
 }

@@ -1,3 +1,4 @@
+import Extract
 import SegmentLog
 
 /// The debit and credit sums of GL groups, keyed by the group name's UTF-8 bytes.
@@ -69,33 +70,8 @@ struct GroupSumTable {
     private func matches(_ entry: Entry, hash: UInt64, name: UnsafeBufferPointer<UInt8>) -> Bool {
         guard entry.hash == hash, entry.count == name.count else { return false }
         return names.withUnsafeBufferPointer { names in
-            Self.equal(UnsafeBufferPointer(rebasing: names[entry.start..<entry.start + entry.count]), name)
+            ShortBytes.equal(UnsafeBufferPointer(rebasing: names[entry.start..<entry.start + entry.count]), name)
         }
-    }
-
-    /// Whether `left` and `right` hold the same bytes (compared a word at a time).
-    static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard left.count == right.count else { return false }
-        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
-        let count = left.count
-        let left = UnsafeRawPointer(leftBase)
-        let right = UnsafeRawPointer(rightBase)
-        var offset = 0
-        while offset + 8 <= count {
-            if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            {
-                return false
-            }
-            offset += 8
-        }
-        while offset < count {
-            if left.load(fromByteOffset: offset, as: UInt8.self) != right.load(fromByteOffset: offset, as: UInt8.self) {
-                return false
-            }
-            offset += 1
-        }
-        return true
     }
 
     private mutating func grow() {

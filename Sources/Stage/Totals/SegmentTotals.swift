@@ -118,8 +118,10 @@ struct SegmentTotals {
     mutating func add(rowAt pointer: UnsafePointer<SourceRow>, cursor: String?) throws {
         let row = RowInPlace(pointer)
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
-        guard let grouping else { return }
+        // Tested without binding: a bound copy of the grouping retained its five names on every row.
+        guard self.grouping != nil else { return }
         if addPostingFast(row) { return }
+        guard let grouping else { return }
         let posting = try grouping.posting(of: row.columnsJSON, names: groupingNames)
         guard let text = posting.entryValue else { return }
         let journal = GLGrouping.journalGroup(year: posting.year, period: posting.period, journal: posting.journal)
@@ -223,7 +225,7 @@ struct SegmentTotals {
         let journal = GLGrouping.appendGroupName(.journal, year: part(0), period: part(1), code: part(2), to: &sink)
         let sameJournal =
             hasPendingJournal && pendingJournal.count == journal.count
-            && pendingJournal.withUnsafeBufferPointer { GroupSumTable.equal($0, journal) }
+            && pendingJournal.withUnsafeBufferPointer { ShortBytes.equal($0, journal) }
         if !sameJournal {
             flushPendingJournal()
             pendingJournal.removeAll(keepingCapacity: true)
