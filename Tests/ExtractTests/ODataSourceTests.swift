@@ -281,4 +281,34 @@ import Testing
         #expect(error?.code == .invalidData)
         #expect(error?.message.contains("not unique") == true)
     }
+
+    /// The first row of a page is checked against the last row of the page before (keyset paging resumes there).
+    @Test func keyRepeatedAcrossPagesStopsTheRead() throws {
+        for window in [ExtractQuery.Window.snapshot, .rowVersion(after: nil)] {
+            let transport = ScriptedHTTPTransport(responses: [Self.page([1, 2, 3]), Self.page([3, 4])])
+            var delivered: [Int] = []
+            let error = caught {
+                _ = try Self.source(transport).read(ExtractQuery(company: "A", entry: Self.entry, window: window)) {
+                    _,
+                    info in delivered.append(info.rowCount)
+                }
+            }
+            #expect(error?.code == .invalidData, "\(window)")
+            #expect(error?.message.contains("not unique") == true, "\(window)")
+            #expect(error?.message.contains("Supplier='S3'") == true, "\(window)")
+            #expect(delivered == [3], "the valid first page is delivered, the second is not (\(window))")
+        }
+    }
+
+    /// A rowversion read cannot continue after a row without TimeStamp.
+    @Test func rowWithoutTimeStampStopsARowVersionRead() throws {
+        let body =
+            #"{"value":[{"Supplier":"S1","Invoice":"I1","InvoiceDate":"2024-01-01T00:00:00Z","TimeStamp":null}]}"#
+        let transport = ScriptedHTTPTransport(responses: [
+            .respond(status: 200, headers: [HTTPHeader("Content-Type", "application/json")], text: body)
+        ])
+        let error = caught { _ = try read(try Self.source(transport), window: .rowVersion(after: nil)) }
+        #expect(error?.code == .invalidData)
+        #expect(error?.message.contains("no TimeStamp") == true)
+    }
 }

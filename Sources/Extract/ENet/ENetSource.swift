@@ -143,7 +143,7 @@ public final class ENetSource: SourceReader {
                     throw error
                 }
                 let root = try XMLTree.parse(body, what: "e.net COMFND answer for \(table)")
-                var page = Page(previous: cursor)
+                var page = Page(previous: cursor, rowVersionCursor: false)
                 let counts = try ComfndResult.readRows(root, entry: entry, raw: &raw) { raw in
                     let row = try builder.build(raw)
                     var date: String?
@@ -151,13 +151,7 @@ public final class ENetSource: SourceReader {
                         // COMFND may answer yyyy/MM/dd; the Where value is written yyyy-MM-dd.
                         date = try? DateText.normalized(raw.text(dateIndex), keepTime: false).get()
                     }
-                    try page.accept(
-                        row,
-                        cursor: PageCursor(rowVersion: nil, dateAsSent: date, keys: row.keyValues),
-                        window: query.window,
-                        table: table,
-                        entry: entry
-                    )
+                    try page.accept(row, dateAsSent: date, window: query.window, table: table, entry: entry)
                 }
                 if let returned = counts.rowsReturned, returned != counts.rows {
                     throw SysproBQError(

@@ -202,12 +202,12 @@ public final class ODataSource: SourceReader {
                 page.bytes = try client.fetchPage(url: url, table: table, company: query.company, scanner: &scanner) {
                     raw in
                     let row = try builder.build(raw)
-                    var cursor = PageCursor(rowVersion: row.rowVersion, dateAsSent: nil, keys: row.keyValues)
-                    if let dateIndex {
+                    var dateAsSent: String?
+                    if let dateIndex, raw.kinds[dateIndex] == .string {
                         // The date exactly as sent: the next filter must compare equal to the stored value.
-                        cursor.dateAsSent = raw.kinds[dateIndex] == .string ? raw.text(dateIndex) : nil
+                        dateAsSent = raw.text(dateIndex)
                     }
-                    try page.accept(row, cursor: cursor, window: query.window, table: table, entry: plan.entry)
+                    try page.accept(row, dateAsSent: dateAsSent, window: query.window, table: table, entry: plan.entry)
                 }
                 page.nextLink = scanner.nextLink
                 return page
@@ -269,28 +269,50 @@ public final class ODataSource: SourceReader {
 }
 
 /// One page being received: its rows, the cursor of the last row, and the checks across rows.
+///
+/// No cursor is built per row: each row's position is compared with the row before it where that row lies in
+/// ``rows`` (or with the previous page's last cursor), and the page's last cursor is made once, on demand.
 struct Page {
     var rows: [SourceRow] = []
     var bytes = 0
     var nextLink: String?
-    var last: PageCursor?
     var maxRowVersion: String?
     var maxBusinessDate: String?
+    /// The cursor of the previous page's last row.
+    private let previous: PageCursor?
+    /// Whether cursors carry the row's rowversion (OData) or not (e.net, which pages by key and date).
+    private let rowVersionCursor: Bool
+    /// The business date as sent of the last row accepted (business-date windows).
+    private var lastDateAsSent: String?
 
-    init(previous: PageCursor?) {
-        last = previous
+    init(previous: PageCursor?, rowVersionCursor: Bool = true) {
+        self.previous = previous
+        self.rowVersionCursor = rowVersionCursor
+    }
+
+    /// The cursor of the page's last row, or the previous page's when this one has no rows.
+    var last: PageCursor? {
+        guard let row = rows.last else { return previous }
+        return PageCursor(
+            rowVersion: rowVersionCursor ? row.rowVersion : nil,
+            dateAsSent: lastDateAsSent,
+            keys: row.keyValues
+        )
     }
 
     /// Adds `row`; throws when its position in the read order repeats the previous row's (a key that is not
     /// unique would make keyset paging skip rows) or when a rowversion read meets a row without one.
+    ///
+    /// - Parameter dateAsSent: the row's business date exactly as the server sent it (business-date windows).
     mutating func accept(
         _ row: consuming SourceRow,
-        cursor: PageCursor,
+        dateAsSent: String?,
         window: ExtractQuery.Window,
         table: String,
         entry: CatalogEntry
     ) throws {
-        if case .rowVersion = window, cursor.rowVersion == nil {
+        let rowVersion = rowVersionCursor ? row.rowVersion : nil
+        if case .rowVersion = window, rowVersion == nil {
             throw SysproBQError(
                 .invalidData,
                 "\(table) (\(describe(entry, row.keyValues))): the row has no TimeStamp, so rowversion paging cannot "
@@ -299,31 +321,53 @@ struct Page {
                 disposition: .needsHuman
             )
         }
-        // The row's position in the read order: what the window orders by (compared field by field, no copies).
-        if let previous = last {
-            let samePosition: Bool
-            switch window {
-            case .rowVersion:
-                samePosition = previous.rowVersion == cursor.rowVersion && previous.dateAsSent == cursor.dateAsSent
-            case .businessDate:
-                samePosition = previous.dateAsSent == cursor.dateAsSent && previous.keys == cursor.keys
-            case .snapshot:
-                samePosition = previous.keys == cursor.keys
-            }
-            if samePosition {
-                throw SysproBQError(
-                    .invalidData,
-                    "\(table): two rows share the key \(describe(entry, row.keyValues)) in key order; the catalog key "
-                        + "\(entry.keyColumns.joined(separator: ", ")) is not unique, and paging on it would skip rows",
-                    remedy: "set the table's real key with keyColumns in the catalog configuration",
-                    disposition: .needsHuman
-                )
-            }
+        // The row's position in the read order: what the window orders by, compared field by field with the row
+        // before (no copies).
+        let samePosition: Bool
+        if let before = rows.last {
+            samePosition = Self.samePosition(
+                window,
+                rowVersion: (rowVersionCursor ? before.rowVersion : nil, rowVersion),
+                dateAsSent: (lastDateAsSent, dateAsSent),
+                keys: (before.keyValues, row.keyValues)
+            )
+        } else if let previous {
+            samePosition = Self.samePosition(
+                window,
+                rowVersion: (previous.rowVersion, rowVersion),
+                dateAsSent: (previous.dateAsSent, dateAsSent),
+                keys: (previous.keys, row.keyValues)
+            )
+        } else {
+            samePosition = false
         }
-        last = cursor
+        if samePosition {
+            throw SysproBQError(
+                .invalidData,
+                "\(table): two rows share the key \(describe(entry, row.keyValues)) in key order; the catalog key "
+                    + "\(entry.keyColumns.joined(separator: ", ")) is not unique, and paging on it would skip rows",
+                remedy: "set the table's real key with keyColumns in the catalog configuration",
+                disposition: .needsHuman
+            )
+        }
+        lastDateAsSent = dateAsSent
         maxRowVersion = maxText(maxRowVersion, row.rowVersion)
         maxBusinessDate = maxText(maxBusinessDate, row.businessDate)
         rows.append(row)  // moved in last: no copy of the row's buffers
+    }
+
+    /// Whether two consecutive rows share their position in the order `window` reads by.
+    private static func samePosition(
+        _ window: ExtractQuery.Window,
+        rowVersion: (String?, String?),
+        dateAsSent: (String?, String?),
+        keys: ([String], [String])
+    ) -> Bool {
+        switch window {
+        case .rowVersion: rowVersion.0 == rowVersion.1 && dateAsSent.0 == dateAsSent.1
+        case .businessDate: dateAsSent.0 == dateAsSent.1 && keys.0 == keys.1
+        case .snapshot: keys.0 == keys.1
+        }
     }
 
     private func describe(_ entry: CatalogEntry, _ values: [String]) -> String {
