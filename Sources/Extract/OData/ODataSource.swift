@@ -167,10 +167,92 @@ public final class ODataSource: SourceReader {
 
     // MARK: Read
 
+    /// Reads `query` in two stages on two threads: a fetch thread requests each page, scans it into a
+    /// ``RawPage`` and works out the next request from the page's last row, while this thread builds the rows of
+    /// the page before, checks their order and calls `onPage`. Building is most of a page's work, so the next
+    /// request goes out while this page is built instead of after (the server prepares a page in the meantime).
+    /// Only the fetch thread uses the transport; at most two raw pages exist (one being built, one being fetched).
     public func read(_ query: ExtractQuery, onPage: ([SourceRow], PageInfo) throws -> Void) throws -> ReadSummary {
         let plan = try plan(for: query)
         let table = plan.entry.table
-        var summary = ReadSummary(strategy: try strategy(of: query.window, plan: plan))
+        let strategy = try strategy(of: query.window, plan: plan)
+        var builder = SourceRowBuilder(entry: plan.entry)
+        var dateIndex: Int?
+        if case .businessDate = query.window { dateIndex = plan.businessDateCursorColumn.flatMap(builder.columnIndex) }
+        logger.debug(
+            "Reading OData entity",
+            metadata: ["odata.entity": "\(table)", "odata.company": "\(query.company)", "strategy": "\(strategy)"]
+        )
+        let handoff = Handoff<FetchedPage, RawPage, ReadSummary>(limit: 1)
+        let fetch = UncheckedFetch(source: self, plan: plan, query: query, strategy: strategy, dateIndex: dateIndex)
+        startThread(named: "odata-fetch") { handoff.finish(Result { try fetch.run(into: handoff) }) }
+
+        var summary = ReadSummary(strategy: strategy)
+        var previous: PageCursor?
+        var index = 0
+        var raw = RawRow(columnCount: plan.entry.columns.count)
+        do {
+            while let fetched = handoff.take() {
+                var page = Page(previous: previous)
+                page.rows.reserveCapacity(fetched.rows.rowCount)
+                for position in 0..<fetched.rows.rowCount {
+                    raw.load(position, from: fetched.rows)
+                    let row = try builder.build(raw)
+                    var dateAsSent: String?
+                    if let dateIndex, raw.kinds[dateIndex] == .string {
+                        // The date exactly as sent: the next filter must compare equal to the stored value.
+                        dateAsSent = raw.text(dateIndex)
+                    }
+                    try page.accept(row, dateAsSent: dateAsSent, window: query.window, table: table, entry: plan.entry)
+                }
+                let (bytes, isLast, retries) = (fetched.bytes, fetched.isLast, fetched.retries)
+                // Let go of the page's storage before handing it back, so the fetch thread reuses it uncopied.
+                raw.reset()
+                handoff.giveBack((consume fetched).rows)
+                previous = page.last ?? previous
+                summary.pages += 1
+                summary.rows += page.rows.count
+                summary.maxRowVersion = maxText(summary.maxRowVersion, page.maxRowVersion)
+                summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
+                let info = PageInfo(
+                    index: index,
+                    rowCount: page.rows.count,
+                    byteCount: bytes,
+                    maxRowVersion: page.maxRowVersion,
+                    maxBusinessDate: page.maxBusinessDate,
+                    lastKey: page.last?.keys,
+                    isLast: isLast,
+                    retries: retries
+                )
+                try onPage(page.rows, info)
+                index += 1
+            }
+        } catch {
+            handoff.stop()
+            _ = handoff.waitUntilFinished()  // the fetch thread lets go of the source before this read returns
+            throw error
+        }
+        let fetched = try handoff.waitUntilFinished().get()
+        summary.bytes = fetched.bytes
+        summary.requests = fetched.requests
+        summary.retries = fetched.retries
+        summary.faults = fetched.faults
+        summary.nextLinksFollowed = fetched.nextLinksFollowed
+        return summary
+    }
+
+    /// Fetches every page of a read into the hand-off (the fetch thread of ``read(_:onPage:)``).
+    ///
+    /// - Returns: the read's transfer counts: bytes, requests, retries, faults, nextLinks followed.
+    fileprivate func fetchPages(
+        plan: ODataEntityPlan,
+        query: ExtractQuery,
+        strategy: ChangeStrategy,
+        dateIndex: Int?,
+        into handoff: Handoff<FetchedPage, RawPage, ReadSummary>
+    ) throws -> ReadSummary {
+        let table = plan.entry.table
+        var summary = ReadSummary(strategy: strategy)
         let top = min(query.pageSize ?? configuration.pageSize, ODataConfiguration.maximumPageSize)
         var pager = ODataPager(
             builder: client.builder,
@@ -180,57 +262,41 @@ public final class ODataSource: SourceReader {
             top: top,
             mode: configuration.pagingMode
         )
+        // The last row of each page is built here too, for the next request's keyset cursor.
         var builder = SourceRowBuilder(entry: plan.entry)
         let columns = plan.entry.columns.map(\.name)
-        var dateIndex: Int?
-        if case .businessDate = query.window { dateIndex = plan.businessDateCursorColumn.flatMap(builder.columnIndex) }
+        var spare: [RawPage] = []
+        let gather = ScratchBytes()
+        var lastRaw = RawRow(columnCount: columns.count)
         var previous: PageCursor?
         var action = pager.start()
-        var index = 0
-        logger.debug(
-            "Reading OData entity",
-            metadata: [
-                "odata.entity": "\(table)", "odata.company": "\(query.company)", "strategy": "\(summary.strategy)",
-            ]
-        )
         while case .fetch(let url) = action {
             var pageRetries = 0
-            let page = try retry.run(Redaction.url(url), summary: &summary, retries: &pageRetries) {
+            var rows = spare.popLast() ?? RawPage(columnCount: columns.count, rowCapacity: top)
+            var nextLink: String?
+            let bytes = try retry.run(Redaction.url(url), summary: &summary, retries: &pageRetries) {
+                rows.removeAll()
                 var scanner = ODataPageScanner(entity: table, columns: columns)
-                var page = Page(previous: previous)
-                page.rows.reserveCapacity(top)
-                page.bytes = try client.fetchPage(url: url, table: table, company: query.company, scanner: &scanner) {
-                    raw in
-                    let row = try builder.build(raw)
-                    var dateAsSent: String?
-                    if let dateIndex, raw.kinds[dateIndex] == .string {
-                        // The date exactly as sent: the next filter must compare equal to the stored value.
-                        dateAsSent = raw.text(dateIndex)
-                    }
-                    try page.accept(row, dateAsSent: dateAsSent, window: query.window, table: table, entry: plan.entry)
+                let bytes = try client.fetchPage(url: url, table: table, company: query.company, scanner: &scanner) {
+                    rows.append($0, gatheringIn: gather)
                 }
-                page.nextLink = scanner.nextLink
-                return page
+                nextLink = scanner.nextLink
+                return bytes
             }
-            action = try pager.pageReceived(rowCount: page.rows.count, nextLink: page.nextLink, lastRow: page.last)
-            previous = page.last ?? previous
-            summary.pages += 1
-            summary.rows += page.rows.count
-            summary.bytes += page.bytes
-            summary.maxRowVersion = maxText(summary.maxRowVersion, page.maxRowVersion)
-            summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
-            let info = PageInfo(
-                index: index,
-                rowCount: page.rows.count,
-                byteCount: page.bytes,
-                maxRowVersion: page.maxRowVersion,
-                maxBusinessDate: page.maxBusinessDate,
-                lastKey: page.last?.keys,
-                isLast: action == .finished,
-                retries: pageRetries
-            )
-            try onPage(page.rows, info)
-            index += 1
+            var last = previous
+            if rows.rowCount > 0 {
+                lastRaw.load(rows.rowCount - 1, from: rows)
+                let row = try builder.build(lastRaw)
+                var dateAsSent: String?
+                if let dateIndex, lastRaw.kinds[dateIndex] == .string { dateAsSent = lastRaw.text(dateIndex) }
+                lastRaw.reset()
+                last = PageCursor(rowVersion: row.rowVersion, dateAsSent: dateAsSent, keys: row.keyValues)
+            }
+            action = try pager.pageReceived(rowCount: rows.rowCount, nextLink: nextLink, lastRow: last)
+            previous = last
+            summary.bytes += bytes
+            let page = FetchedPage(rows: rows, bytes: bytes, isLast: action == .finished, retries: pageRetries)
+            spare += try handoff.put(page)
         }
         summary.nextLinksFollowed = pager.followedNextLinks
         return summary
@@ -372,5 +438,28 @@ struct Page {
 
     private func describe(_ entry: CatalogEntry, _ values: [String]) -> String {
         zip(entry.keyColumns, values).map { "\($0)='\($1)'" }.joined(separator: ", ")
+    }
+}
+
+/// A page as the fetch thread hands it over: its scanned rows and what the transfer learned.
+struct FetchedPage {
+    var rows: RawPage
+    var bytes: Int
+    var isLast: Bool
+    var retries: Int
+}
+
+/// The fetch half of a read, sent to its thread. Sound because the reading thread does not use the source's
+/// client, retry policy or plans until the fetch has finished (``ODataSource/read(_:onPage:)`` waits for it on
+/// every path out).
+private struct UncheckedFetch: @unchecked Sendable {
+    let source: ODataSource
+    let plan: ODataEntityPlan
+    let query: ExtractQuery
+    let strategy: ChangeStrategy
+    let dateIndex: Int?
+
+    func run(into handoff: Handoff<FetchedPage, RawPage, ReadSummary>) throws -> ReadSummary {
+        try source.fetchPages(plan: plan, query: query, strategy: strategy, dateIndex: dateIndex, into: handoff)
     }
 }

@@ -118,7 +118,7 @@ struct SourceRowBuilder {
         }
         // Every value written is at most six bytes per input byte (a \u00XX escape) or its date with a time
         // added, plus quotes: one capacity check per row, then plain stores.
-        var sink = outputScratch.sink(minimum: prefixBytes.count + raw.arena.count * 6 + hot.count * 24)
+        var sink = outputScratch.sink(minimum: prefixBytes.count + raw.byteCount * 6 + hot.count * 24)
         var failure: (index: Int, problem: String)?
         // Where each column's value starts and ends in the output, for the keys, amounts and business date.
         valueBounds.withUnsafeMutableBufferPointer { bounds in
