@@ -319,13 +319,15 @@ struct ODataPageScanner {
             }
         }
         guard let closing else { return nil }
-        raw.setArena(UnsafeBufferPointer(rebasing: bytes[start...closing]))
         keyOrdinal = predictedCount
         target = lastColumn >= 0 ? .column(lastColumn) : .ignore  // as the byte-wise path leaves it
         arrayNeedsValue = false
         rowCount += 1
         onePassRowCount += 1
         state = .afterValue
+        // The row's values are read where they lie in this chunk: no copy per row.
+        raw.lend(UnsafeBufferPointer(rebasing: bytes[start...closing]))
+        defer { raw.endLoan() }
         try onRow(raw)
         return closing + 1
     }

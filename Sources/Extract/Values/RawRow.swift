@@ -16,7 +16,10 @@ struct RawRow {
         case boolFalse
     }
 
-    private(set) var arena: [UInt8] = []
+    private var arena: [UInt8] = []
+    /// The scanned bytes the ranges index into while the scanner lends them (``lend(_:)``), in place of a copy
+    /// in ``arena``.
+    private var borrowed: UnsafeBufferPointer<UInt8>?
     private(set) var kinds: [Kind]
     private(set) var starts: [Int]
     private(set) var ends: [Int]
@@ -24,7 +27,7 @@ struct RawRow {
     private var loadedByteCount: Int?
 
     /// The bytes of this row's values (a bound for what rendering it can write).
-    var byteCount: Int { loadedByteCount ?? arena.count }
+    var byteCount: Int { borrowed?.count ?? loadedByteCount ?? arena.count }
 
     init(columnCount: Int) {
         kinds = Array(repeating: .absent, count: columnCount)
@@ -76,7 +79,7 @@ struct RawRow {
     }
 
     /// Forgets every value, then lets `body` set kinds and value ranges directly (ranges into the arena that
-    /// ``setArena(_:)`` is to provide). Used by a scanner that reads a whole row in one pass.
+    /// ``lend(_:)`` is to provide). Used by a scanner that reads a whole row in one pass.
     mutating func fill<T>(
         _ body: (
             _ kinds: UnsafeMutableBufferPointer<Kind>,
@@ -92,22 +95,34 @@ struct RawRow {
         }
     }
 
-    /// Replaces the arena with `bytes` (the ranges set by ``fill(_:)`` index into it).
-    mutating func setArena(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Lets the ranges set by ``fill(_:)`` index into `bytes` until ``endLoan()``, without copying them: the
+    /// one-pass scanner lends the row's text where it lies in the received chunk while its consumer runs. A
+    /// consumer that keeps the row beyond that must copy what it needs (``RawPage/append(_:gatheringIn:)``).
+    mutating func lend(_ bytes: UnsafeBufferPointer<UInt8>) {
         loadedByteCount = nil
         arena.removeAll(keepingCapacity: true)
-        arena.append(contentsOf: bytes)
+        borrowed = bytes
     }
+
+    /// Ends a loan of ``lend(_:)``: the row holds no bytes afterwards.
+    mutating func endLoan() { borrowed = nil }
 
     /// Calls `body` with the bytes of `column`'s value.
     @inline(__always)
     func withBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[starts[column]..<ends[column]])) }
+        try withArena { try body(UnsafeBufferPointer(rebasing: $0[starts[column]..<ends[column]])) }
     }
 
     /// The value of `column` as a `String` (empty for values without bytes).
     func text(_ column: Int) -> String {
         withBytes(column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes the value ranges index into.
+    @inline(__always)
+    func withArena<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        if let borrowed { return try body(borrowed) }
+        return try arena.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the row's arena, kinds and value ranges.
@@ -117,7 +132,7 @@ struct RawRow {
             UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Kind>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>
         ) throws -> T
     ) rethrows -> T {
-        try arena.withUnsafeBufferPointer { arena in
+        try withArena { arena in
             try kinds.withUnsafeBufferPointer { kinds in
                 try starts.withUnsafeBufferPointer { starts in
                     try ends.withUnsafeBufferPointer { ends in try body(arena, kinds, starts, ends) }
@@ -215,10 +230,10 @@ struct RawPage {
     /// fetch thread does this for every row: plain loads and stores, one append per array).
     mutating func append(_ raw: RawRow, gatheringIn scratch: ScratchBytes) {
         precondition(raw.columnCount == columnCount, "a page of rows of the same columns")
-        precondition(bytes.count + raw.arena.count <= Int(Int32.max), "a page's values fit 2 GiB")
+        precondition(bytes.count + raw.byteCount <= Int(Int32.max), "a page's values fit 2 GiB")
         let count = columnCount
         let offset = bytes.count
-        var values = scratch.sink(minimum: raw.arena.count)
+        var values = scratch.sink(minimum: raw.byteCount)
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { ranges in
             raw.withStorage { arena, kinds, starts, ends in
                 for column in 0..<count {

@@ -122,7 +122,7 @@ struct SourceRowBuilder {
         var failure: (index: Int, problem: String)?
         // Where each column's value starts and ends in the output, for the keys, amounts and business date.
         valueBounds.withUnsafeMutableBufferPointer { bounds in
-            raw.arena.withUnsafeBufferPointer { arena in
+            raw.withArena { arena in
                 prefixBytes.withUnsafeBufferPointer { prefixes in
                     for index in hot.indices {
                         let plan = hot[index]
