@@ -164,17 +164,10 @@ public final class ENetSource: SourceReader {
                 summary.pages += 1
                 summary.rows += page.rows.count
                 summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
-                let info = PageInfo(
-                    index: index,
-                    rowCount: page.rows.count,
-                    byteCount: body.count,
-                    maxRowVersion: nil,
-                    maxBusinessDate: page.maxBusinessDate,
-                    lastKey: page.last?.keys,
-                    isLast: isLast,
-                    retries: pageRetries
+                try onPage(
+                    page.rows,
+                    page.info(index: index, byteCount: body.count, isLast: isLast, retries: pageRetries)
                 )
-                try onPage(page.rows, info)
                 index += 1
                 if isLast { break }
                 cursor = page.last

@@ -214,17 +214,7 @@ public final class ODataSource: SourceReader {
                 summary.rows += page.rows.count
                 summary.maxRowVersion = maxText(summary.maxRowVersion, page.maxRowVersion)
                 summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
-                let info = PageInfo(
-                    index: index,
-                    rowCount: page.rows.count,
-                    byteCount: bytes,
-                    maxRowVersion: page.maxRowVersion,
-                    maxBusinessDate: page.maxBusinessDate,
-                    lastKey: page.last?.keys,
-                    isLast: isLast,
-                    retries: retries
-                )
-                try onPage(page.rows, info)
+                try onPage(page.rows, page.info(index: index, byteCount: bytes, isLast: isLast, retries: retries))
                 index += 1
             }
         } catch {
@@ -340,8 +330,6 @@ public final class ODataSource: SourceReader {
 /// ``rows`` (or with the previous page's last cursor), and the page's last cursor is made once, on demand.
 struct Page {
     var rows: [SourceRow] = []
-    var bytes = 0
-    var nextLink: String?
     var maxRowVersion: String?
     var maxBusinessDate: String?
     /// The cursor of the previous page's last row.
@@ -354,6 +342,20 @@ struct Page {
     init(previous: PageCursor?, rowVersionCursor: Bool = true) {
         self.previous = previous
         self.rowVersionCursor = rowVersionCursor
+    }
+
+    /// What the Stage runner learns with this page (e.net pages carry no rowversion).
+    func info(index: Int, byteCount: Int, isLast: Bool, retries: Int) -> PageInfo {
+        PageInfo(
+            index: index,
+            rowCount: rows.count,
+            byteCount: byteCount,
+            maxRowVersion: rowVersionCursor ? maxRowVersion : nil,
+            maxBusinessDate: maxBusinessDate,
+            lastKey: last?.keys,
+            isLast: isLast,
+            retries: retries
+        )
     }
 
     /// The cursor of the page's last row, or the previous page's when this one has no rows.

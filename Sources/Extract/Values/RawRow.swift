@@ -1,8 +1,10 @@
 /// One row as a source read it, before normalisation: per catalog column, the kind of value and its bytes.
 ///
 /// Bytes live in one reusable arena (UTF-8; JSON escapes already decoded, e.net text already converted from
-/// Windows-1252), so scanning a row allocates nothing once the arena has grown. Slots follow the catalog
-/// entry's `columns` order, the row-version column included.
+/// Windows-1252), so scanning a row allocates nothing once the arena has grown; a row the one-pass scanner read
+/// points into the received chunk instead (``lend(_:)``, during its consumer's call only), and a row loaded from
+/// a ``RawPage`` shares the page's bytes. Slots follow the catalog entry's `columns` order, the row-version column
+/// included.
 ///
 /// This type is not thread-safe; each reader owns its own.
 struct RawRow {
