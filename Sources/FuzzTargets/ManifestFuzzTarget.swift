@@ -13,8 +13,13 @@ import SegmentLog
 /// - a manifest that is read back re-encodes to exactly the input (only canonical files are accepted).
 ///
 /// The staging directory is made once per process under the temporary directory and removed at exit; each run
-/// rewrites its one manifest file (no fsync, so the page cache keeps it cheap).
+/// rewrites its one manifest file (no fsync, so the page cache keeps it cheap). Runs are serialised: libFuzzer
+/// calls one at a time, but the corpus replay tests run in parallel in one process, and two runs sharing the
+/// file read each other's input (a valid seed was once rejected for another seed's duplicate key).
 enum ManifestFuzzTarget {
+    /// Held for the whole of ``run(_:)``: the one manifest file is the run's input.
+    private static let fileLock = NSLock()
+
     static let stream: StreamID = {
         do { return try StreamID(company: "A", table: "ApInvoice") } catch { fatalError("stream name: \(error)") }
     }()
@@ -42,6 +47,8 @@ enum ManifestFuzzTarget {
 
     static func run(_ input: [UInt8]) -> FuzzOutcome {
         checkCanonicalJSONRoundTrip(input)
+        fileLock.lock()
+        defer { fileLock.unlock() }
         let (log, path) = staging
         guard FileManager.default.createFile(atPath: path, contents: Data(input)) else {
             fatalError("cannot write \(path)")
