@@ -51,13 +51,12 @@ public final class Handoff<Item, Returned, Outcome>: @unchecked Sendable {
         return handedBack
     }
 
-    /// What the consumer handed back so far (without putting anything).
-    public func takeReturned() -> [Returned] {
-        condition.lock()
-        defer { condition.unlock() }
-        var handedBack: [Returned] = []
-        swap(&handedBack, &returned)
-        return handedBack
+    /// Runs `produce` on a new thread named `name`; what it returns or throws ends production (``finish(_:)``).
+    ///
+    /// `produce` is not checked for `Sendable` (``BackgroundWork``): the consumer must not touch what it uses
+    /// until production has finished (``waitUntilFinished()``).
+    public func startProducer(named name: String, _ produce: @escaping () throws -> Outcome) {
+        _ = BackgroundWork<Void>(name) { [self] in finish(Result { try produce() }) }
     }
 
     /// Ends production with `outcome`; the consumer takes the items still in the slot first.
@@ -106,20 +105,4 @@ public final class Handoff<Item, Returned, Outcome>: @unchecked Sendable {
         while outcome == nil { condition.wait() }
         return outcome!
     }
-}
-
-/// Runs `body` on a new thread named `name`: for a producer that feeds a ``Handoff``.
-///
-/// `body` is not checked for `Sendable`: the caller must not touch what it uses until the producer has finished
-/// (``Handoff/waitUntilFinished()``).
-public func startThread(named name: String, _ body: @escaping () -> Void) {
-    let work = UncheckedThreadBody(body: body)
-    let thread = Thread { work.body() }
-    thread.name = name
-    thread.start()
-}
-
-/// A thread's body, sent to it; see ``startThread(named:_:)`` for why this is sound.
-private struct UncheckedThreadBody: @unchecked Sendable {
-    let body: () -> Void
 }

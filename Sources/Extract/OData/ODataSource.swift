@@ -185,7 +185,7 @@ public final class ODataSource: SourceReader {
         )
         let handoff = Handoff<FetchedPage, RawPage, ReadSummary>(limit: 1)
         let fetch = UncheckedFetch(source: self, plan: plan, query: query, strategy: strategy, dateIndex: dateIndex)
-        startThread(named: "odata-fetch") { handoff.finish(Result { try fetch.run(into: handoff) }) }
+        handoff.startProducer(named: "odata-fetch") { try fetch.run(into: handoff) }
 
         var summary = ReadSummary(strategy: strategy)
         var previous: PageCursor?
@@ -198,12 +198,13 @@ public final class ODataSource: SourceReader {
                 for position in 0..<fetched.rows.rowCount {
                     raw.load(position, from: fetched.rows)
                     let row = try builder.build(raw)
-                    var dateAsSent: String?
-                    if let dateIndex, raw.kinds[dateIndex] == .string {
-                        // The date exactly as sent: the next filter must compare equal to the stored value.
-                        dateAsSent = raw.text(dateIndex)
-                    }
-                    try page.accept(row, dateAsSent: dateAsSent, window: query.window, table: table, entry: plan.entry)
+                    try page.accept(
+                        row,
+                        dateAsSent: Self.dateAsSent(raw, dateIndex),
+                        window: query.window,
+                        table: table,
+                        entry: plan.entry
+                    )
                 }
                 let (bytes, isLast, retries) = (fetched.bytes, fetched.isLast, fetched.retries)
                 // Let go of the page's storage before handing it back, so the fetch thread reuses it uncopied.
@@ -229,6 +230,13 @@ public final class ODataSource: SourceReader {
         summary.faults = fetched.faults
         summary.nextLinksFollowed = fetched.nextLinksFollowed
         return summary
+    }
+
+    /// The business date of `raw` exactly as sent (business-date windows): the next filter must compare equal to
+    /// the stored value.
+    private static func dateAsSent(_ raw: RawRow, _ dateIndex: Int?) -> String? {
+        guard let dateIndex, raw.kinds[dateIndex] == .string else { return nil }
+        return raw.text(dateIndex)
     }
 
     /// Fetches every page of a read into the hand-off (the fetch thread of ``read(_:onPage:)``).
@@ -277,8 +285,7 @@ public final class ODataSource: SourceReader {
             if rows.rowCount > 0 {
                 lastRaw.load(rows.rowCount - 1, from: rows)
                 let row = try builder.build(lastRaw)
-                var dateAsSent: String?
-                if let dateIndex, lastRaw.kinds[dateIndex] == .string { dateAsSent = lastRaw.text(dateIndex) }
+                let dateAsSent = Self.dateAsSent(lastRaw, dateIndex)
                 lastRaw.reset()
                 last = PageCursor(rowVersion: row.rowVersion, dateAsSent: dateAsSent, keys: row.keyValues)
             }

@@ -29,14 +29,10 @@ enum PageHandoff {
     ) throws -> ReadSummary {
         let handoff = Handoff<([SourceRow], PageInfo), [SourceRow], ReadSummary>()
         let reader = UncheckedSource(source)
-        startThread(named: "stage-reader") {
-            let result = Result {
-                try reader.source.read(query) { rows, info in
-                    var staged = try handoff.put((rows, info))
-                    staged.removeAll()  // freed here, on the thread that allocated them
-                }
+        handoff.startProducer(named: "stage-reader") {
+            try reader.source.read(query) { rows, info in
+                _ = try handoff.put((rows, info))  // the staged pages it returns are freed here, where allocated
             }
-            handoff.finish(result)
         }
         while let (rows, info) = handoff.take() {
             do {

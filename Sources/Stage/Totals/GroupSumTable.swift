@@ -23,6 +23,11 @@ struct GroupSumTable {
         var start: Int
         var count: Int
         var sums = Sums()
+
+        /// The entry's name in the table's `names`.
+        func name(in names: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: names[start..<start + count])
+        }
     }
 
     /// Every group name, back to back.
@@ -32,7 +37,6 @@ struct GroupSumTable {
     private var slots: [Int32] = Array(repeating: 0, count: 1024)
 
     var count: Int { entries.count }
-    var isEmpty: Bool { entries.isEmpty }
 
     /// Applies `update` to the sums of the group `name`, adding the group (both sums zero) when it is new.
     mutating func update(_ name: UnsafeBufferPointer<UInt8>, _ update: (inout Sums) -> Void) {
@@ -59,19 +63,16 @@ struct GroupSumTable {
     /// Calls `body` with each group's name and sums, in UTF-8 byte order of the names (the manifest's order).
     func forEachInByteOrder(_ body: (UnsafeBufferPointer<UInt8>, Sums) throws -> Void) rethrows {
         try names.withUnsafeBufferPointer { names in
-            func name(_ entry: Entry) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: names[entry.start..<entry.start + entry.count])
+            let order = entries.indices.sorted {
+                CanonicalJSON.bytesPrecede(entries[$0].name(in: names), entries[$1].name(in: names))
             }
-            let order = entries.indices.sorted { CanonicalJSON.bytesPrecede(name(entries[$0]), name(entries[$1])) }
-            for index in order { try body(name(entries[index]), entries[index].sums) }
+            for index in order { try body(entries[index].name(in: names), entries[index].sums) }
         }
     }
 
     private func matches(_ entry: Entry, hash: UInt64, name: UnsafeBufferPointer<UInt8>) -> Bool {
         guard entry.hash == hash, entry.count == name.count else { return false }
-        return names.withUnsafeBufferPointer { names in
-            ShortBytes.equal(UnsafeBufferPointer(rebasing: names[entry.start..<entry.start + entry.count]), name)
-        }
+        return names.withUnsafeBufferPointer { ShortBytes.equal(entry.name(in: $0), name) }
     }
 
     private mutating func grow() {

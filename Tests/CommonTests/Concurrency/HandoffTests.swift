@@ -8,14 +8,9 @@ import Testing
     @Test func itemsArriveInOrderAndComeBack() throws {
         let handoff = Handoff<Int, Int, Int>(limit: 1)
         let returned = Box()
-        startThread(named: "test-producer") {
-            handoff.finish(
-                Result {
-                    for item in 0..<1000 { returned.add(try handoff.put(item)) }
-                    returned.add(handoff.takeReturned())
-                    return 1000
-                }
-            )
+        handoff.startProducer(named: "test-producer") {
+            for item in 0..<1000 { returned.add(try handoff.put(item)) }
+            return 1000
         }
         var taken: [Int] = []
         while let item = handoff.take() {
@@ -24,23 +19,19 @@ import Testing
         }
         #expect(try handoff.waitUntilFinished().get() == 1000)
         #expect(taken == Array(0..<1000))
-        // With a limit of 1, every item but the last is handed back before the next put returns.
+        // With a limit of 1, every item but the last is handed back to a later put.
         #expect(returned.items.count >= 999)
         #expect(returned.items == Array(0..<returned.items.count))
     }
 
     @Test func aStopEndsTheProducerWithStopped() throws {
         let handoff = Handoff<Int, Int, Int>()
-        startThread(named: "test-producer") {
-            handoff.finish(
-                Result {
-                    var item = 0
-                    while true {
-                        _ = try handoff.put(item)
-                        item += 1
-                    }
-                }
-            )
+        handoff.startProducer(named: "test-producer") {
+            var item = 0
+            while true {
+                _ = try handoff.put(item)
+                item += 1
+            }
         }
         #expect(handoff.take() == 0)
         handoff.stop()
@@ -51,14 +42,10 @@ import Testing
     @Test func aProducerErrorArrivesAfterTheItemsBeforeIt() {
         struct Failed: Error {}
         let handoff = Handoff<Int, Int, Int>()
-        startThread(named: "test-producer") {
-            handoff.finish(
-                Result {
-                    _ = try handoff.put(1)
-                    _ = try handoff.put(2)
-                    throw Failed()
-                }
-            )
+        handoff.startProducer(named: "test-producer") {
+            _ = try handoff.put(1)
+            _ = try handoff.put(2)
+            throw Failed()
         }
         var taken: [Int] = []
         while let item = handoff.take() { taken.append(item) }
