@@ -35,11 +35,10 @@ public struct VersionIndex: Sendable {
     }
 
     /// Computes key and version digests (the same values as ``keyDigest(_:)`` and ``versionDigest(_:)``) with
-    /// one reused SHA-256 context and material buffer, so the per-row path allocates nothing.
+    /// one reused material buffer and a stack SHA-256 context, so the per-row path allocates nothing.
     ///
     /// This type is not thread-safe: one digester per runner.
     public struct Digester {
-        private let hasher = SHA256Hasher()
         private var material: [UInt8] = []
 
         public init() {
@@ -67,8 +66,7 @@ public struct VersionIndex: Sendable {
 
         private func digest() -> Digest {
             withUnsafeTemporaryAllocation(byteCount: SHA256Digest.byteCount, alignment: 8) { output in
-                material.withUnsafeBytes { hasher.update($0) }
-                hasher.finalize(into: output)
+                material.withUnsafeBytes { SHA256.hash($0, into: output) }
                 var high: UInt64 = 0
                 var low: UInt64 = 0
                 for index in 0..<8 { high = high << 8 | UInt64(output[index]) }

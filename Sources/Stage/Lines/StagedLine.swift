@@ -24,8 +24,6 @@ public struct StagedLineBuilder {
     private let afterInsertID: [UInt8]
     /// `,"_extracted_at":"…","_run_id":"…"` — the fixed bytes after `_deleted`.
     private let afterDeleted: [UInt8]
-    /// One SHA-256 context reused for every row (a fresh EVP context per row cost more than the hashing).
-    private let hasher = SHA256Hasher()
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// - Parameters:
@@ -145,8 +143,8 @@ public struct StagedLineBuilder {
         deleted: Bool,
         to sink: inout UncheckedByteSink
     ) {
-        // The insertId (same bytes as ``insertID(company:table:keyValues:version:)``), hashed with the reused
-        // context from a reused material buffer: no allocation per row.
+        // The insertId (same bytes as ``insertID(company:table:keyValues:version:)``), hashed on a stack context
+        // from a reused material buffer: no allocation per row.
         material.removeSubrange(fixedMaterialCount...)
         for value in keyValues {
             Self.appendUTF8(value, to: &material)
@@ -156,8 +154,7 @@ public struct StagedLineBuilder {
         material.append(0)
         sink.append(#"{"_insert_id":""#)
         withUnsafeTemporaryAllocation(byteCount: SHA256Digest.byteCount, alignment: 8) { digest in
-            material.withUnsafeBytes { hasher.update($0) }
-            hasher.finalize(into: digest)
+            material.withUnsafeBytes { SHA256.hash($0, into: digest) }
             Self.hexDigits.withUnsafeBufferPointer { hex in
                 for index in 0..<16 {
                     let byte = digest[index]

@@ -16,6 +16,17 @@ import Testing
         #expect(SHA256.hash(Array(message.utf8)).hex == expected)
     }
 
+    /// The allocation-free form writes the same digest into the first 32 bytes of its output and nothing after.
+    @Test(arguments: ["", "abc", String(repeating: "x", count: 200)])
+    func hashIntoMatchesHash(message: String) {
+        var output = [UInt8](repeating: 0xEE, count: 40)
+        Array(message.utf8).withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { SHA256.hash(input, into: $0) }
+        }
+        #expect(Array(output.prefix(32)) == SHA256.hash(Array(message.utf8)).bytes)
+        #expect(output.suffix(8).allSatisfy { $0 == 0xEE })
+    }
+
     /// One million 'a' characters, fed in uneven pieces, hash to the NIST digest.
     @Test func millionAsInPieces() {
         let hasher = SHA256Hasher()
