@@ -51,10 +51,13 @@ extension RunExecution {
             var lags: [Double] = []
             for company in stream.company.split(separator: ",").map(String.init) {
                 guard let id = try? StreamID(company: company, table: stream.table),
-                    FileSystem.isDirectory(reader.log.streamDirectory(id)),
-                    let status = try? reader.status(of: id)
+                    FileSystem.isDirectory(reader.log.streamDirectory(id))
                 else { continue }
-                let lag = stream.stage == .extract ? status.extractAgeSeconds : status.loadLagSeconds
+                // An extract's lag needs the run-state file only; reading every manifest and the journal for a
+                // load lag it does not report took ~18 ms of a 100k-row extract and grew with the stream's history.
+                let lag =
+                    stream.stage == .extract
+                    ? (try? reader.extractAgeSeconds(of: id)) ?? nil : (try? reader.status(of: id))?.loadLagSeconds
                 if let lag { lags.append(lag) }
             }
             stream.lagSeconds = lags.max()

@@ -53,17 +53,7 @@ struct StreamStatusReader {
         line.watermark = stage?.cursor
 
         let extract = extractState?.stream(company: stream.company, table: stream.table)
-        if let success = extract?.lastSuccess {
-            line.lastExtractAt = success.at
-            line.lastExtractRunID = success.runID
-            line.lastExtractRows = success.rows
-            line.lastExtractTombstones = success.tombstones
-        } else if let at = stage?.lastSuccessAt {
-            // Extracted before run-state files existed: the watermark file still knows when and by which run.
-            line.lastExtractAt = Timestamp.rfc3339(at)
-            line.lastExtractRunID = stage?.lastRunID
-        }
-        line.extractAgeSeconds = line.lastExtractAt.flatMap(Timestamp.parse).map { now.timeIntervalSince($0) }
+        Self.setLastExtract(of: &line, extract: extract, stage: stage, now: now)
 
         line.lastError = lastError(stream, extract: extract)
         guard onDisk else { return line }
@@ -93,6 +83,42 @@ struct StreamStatusReader {
             line.loadLagSeconds = 0
         }
         return line
+    }
+
+    /// The time since the stream's last successful extract, from the run-state file and the watermark alone (the
+    /// extract side of ``status(of:)``): what an extract pass reports as its lag, without reading manifests or
+    /// the load journal.
+    ///
+    /// - Throws: `.corruption` when the watermark file is damaged.
+    func extractAgeSeconds(of stream: StreamID) throws -> Double? {
+        var line = StatusReport.Stream(company: stream.company, table: stream.table)
+        let extract = extractState?.stream(company: stream.company, table: stream.table)
+        // The watermark file is read only for a stream extracted before run-state files existed.
+        let stage =
+            extract?.lastSuccess == nil && FileSystem.isDirectory(log.streamDirectory(stream))
+            ? try stageState(stream) : nil
+        Self.setLastExtract(of: &line, extract: extract, stage: stage, now: now)
+        return line.extractAgeSeconds
+    }
+
+    /// Fills the stream's last successful extract and its age.
+    private static func setLastExtract(
+        of line: inout StatusReport.Stream,
+        extract: RunState.Stream?,
+        stage: StreamState?,
+        now: Date
+    ) {
+        if let success = extract?.lastSuccess {
+            line.lastExtractAt = success.at
+            line.lastExtractRunID = success.runID
+            line.lastExtractRows = success.rows
+            line.lastExtractTombstones = success.tombstones
+        } else if let at = stage?.lastSuccessAt {
+            // Extracted before run-state files existed: the watermark file still knows when and by which run.
+            line.lastExtractAt = Timestamp.rfc3339(at)
+            line.lastExtractRunID = stage?.lastRunID
+        }
+        line.extractAgeSeconds = line.lastExtractAt.flatMap(Timestamp.parse).map { now.timeIntervalSince($0) }
     }
 
     /// The newer of the stream's last extract and last load failure, each only while no success followed it.

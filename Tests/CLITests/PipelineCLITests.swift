@@ -183,6 +183,10 @@ struct PipelineCLITests {
             #expect(metrics.contains(family + labels), "\(family) missing for ApInvoice/A extract:\n\(metrics)")
         }
         #expect(metrics.contains("syspro_bq_lag_seconds{table=\"ApInvoice\",company=\"A\",stage=\"load\"} 0"))
+        // The extract's lag is the age of its last success, from the run-state file: seconds, not unknown.
+        let extractLag = metrics.split(separator: "\n").first { $0.hasPrefix("syspro_bq_lag_seconds" + labels) }
+        let seconds = extractLag.flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(seconds.map { $0 >= 0 && $0 < 600 } == true, "extract lag: \(String(describing: extractLag))")
     }
 }
 
