@@ -96,40 +96,6 @@ import Testing
         #expect(result.summary.requests == 3)
     }
 
-    /// Pages handed back to the source are rebuilt in place for the next pages: the rows delivered equal a plain
-    /// read's, pages come back late, two at once or never, and a row the consumer still holds keeps its values.
-    @Test func recycledPagesGiveTheSameRows() throws {
-        let script = { [Self.page([1, 2, 3]), Self.page([4, 5, 6]), Self.page([7, 8, 9]), Self.page([10, 11])] }
-        let plainSource = try Self.source(ScriptedHTTPTransport(responses: script()))
-        let plain = try read(plainSource, window: .rowVersion(after: nil))
-        let source = try Self.source(ScriptedHTTPTransport(responses: script()))
-        var delivered: [SourceRow] = []
-        var kept: SourceRow?
-        var held: [[SourceRow]] = []
-        let summary = try source.readRecyclingPages(
-            ExtractQuery(company: "A", entry: Self.entry, window: .rowVersion(after: nil))
-        ) { page, _ in
-            // A deep copy of each row, so the delivered values do not share the buffers that are reused.
-            delivered += page.map { row in
-                SourceRow(
-                    columnsJSON: Array(row.columnsText.utf8),
-                    keyValues: row.keyValues.map { String($0) },
-                    rowVersion: row.rowVersion.map { String($0) },
-                    businessDate: row.businessDate,
-                    amounts: row.amounts
-                )
-            }
-            if kept == nil { kept = page[0] }  // shares the first page's buffers while that page is rebuilt
-            held.append(page)
-            guard held.count == 2 else { return [] }
-            defer { held.removeAll() }
-            return held
-        }
-        #expect(delivered == plain.rows)
-        #expect(kept == plain.rows[0])
-        #expect(summary.rows == 11)
-    }
-
     /// Snapshot keyset paging continues after the last key with the compound predicate.
     @Test func snapshotKeysetContinuesAfterLastKey() throws {
         let transport = ScriptedHTTPTransport(responses: [Self.page([1, 2, 3]), Self.page([])])

@@ -173,18 +173,6 @@ public final class ODataSource: SourceReader {
     /// request goes out while this page is built instead of after (the server prepares a page in the meantime).
     /// Only the fetch thread uses the transport; at most two raw pages exist (one being built, one being fetched).
     public func read(_ query: ExtractQuery, onPage: ([SourceRow], PageInfo) throws -> Void) throws -> ReadSummary {
-        try readRecyclingPages(query) { rows, info in
-            try onPage(rows, info)
-            return []
-        }
-    }
-
-    /// ``read(_:onPage:)``; the rows of the pages `onPage` returns are rebuilt in place for the next pages, so a
-    /// row's buffers are not allocated and freed per row (the Stage runner's hand-off returns each staged page).
-    public func readRecyclingPages(
-        _ query: ExtractQuery,
-        onPage: ([SourceRow], PageInfo) throws -> [[SourceRow]]
-    ) throws -> ReadSummary {
         let plan = try plan(for: query)
         let table = plan.entry.table
         let strategy = try strategy(of: query.window, plan: plan)
@@ -203,25 +191,13 @@ public final class ODataSource: SourceReader {
         var previous: PageCursor?
         var index = 0
         var raw = RawRow(columnCount: plan.entry.columns.count)
-        // Rows of returned pages, to be rebuilt in place, and the emptied arrays of those pages, for the next
-        // pages' rows: after the first pages, reading allocates no row buffers and no page arrays.
-        var spare: [SourceRow] = []
-        var emptied: [[SourceRow]] = []
         do {
             while let fetched = handoff.take() {
                 var page = Page(previous: previous)
-                if let rows = emptied.popLast() { page.rows = rows }
                 page.rows.reserveCapacity(fetched.rows.rowCount)
                 for position in 0..<fetched.rows.rowCount {
                     raw.load(position, from: fetched.rows)
-                    var row: SourceRow
-                    if let reused = spare.popLast() {
-                        row = reused
-                        if spare.isEmpty { emptied.append(Self.takeAll(&spare)) }
-                    } else {
-                        row = SourceRow(columnsJSON: [], keyValues: [], rowVersion: nil, businessDate: nil, amounts: [])
-                    }
-                    try builder.build(raw, into: &row)
+                    let row = try builder.build(raw)
                     try page.accept(
                         row,
                         dateAsSent: Self.dateAsSent(raw, dateIndex),
@@ -239,11 +215,7 @@ public final class ODataSource: SourceReader {
                 summary.rows += page.rows.count
                 summary.maxRowVersion = maxText(summary.maxRowVersion, page.maxRowVersion)
                 summary.maxBusinessDate = maxText(summary.maxBusinessDate, page.maxBusinessDate)
-                let info = page.info(index: index, byteCount: bytes, isLast: isLast, retries: retries)
-                var returned = try onPage(Self.takeAll(&page.rows), info)
-                // At most one page of rows waits for reuse; further pages are freed.
-                if spare.isEmpty, let rows = returned.popLast() { spare = rows }
-                returned.removeAll()
+                try onPage(page.rows, page.info(index: index, byteCount: bytes, isLast: isLast, retries: retries))
                 index += 1
             }
         } catch {
@@ -258,13 +230,6 @@ public final class ODataSource: SourceReader {
         summary.faults = fetched.faults
         summary.nextLinksFollowed = fetched.nextLinksFollowed
         return summary
-    }
-
-    /// `array`'s storage, leaving `array` empty without storage.
-    private static func takeAll(_ array: inout [SourceRow]) -> [SourceRow] {
-        var taken: [SourceRow] = []
-        swap(&taken, &array)
-        return taken
     }
 
     /// The business date of `raw` exactly as sent (business-date windows): the next filter must compare equal to

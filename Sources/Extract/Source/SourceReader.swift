@@ -20,23 +20,6 @@ public protocol SourceReader: AnyObject {
     /// - Returns: counts of pages, rows, requests, retries and faults by kind.
     /// - Throws: `SysproBQError` when a request fails for good, a row is invalid, or `onPage` throws.
     func read(_ query: ExtractQuery, onPage: ([SourceRow], PageInfo) throws -> Void) throws -> ReadSummary
-
-    /// ``read(_:onPage:)``, where `onPage` returns the rows of earlier pages it has finished with (none, one or
-    /// several pages), each held by nothing else. A source may rebuild its next rows in their buffers instead of
-    /// allocating new ones; the default implementation lets them go.
-    func readRecyclingPages(
-        _ query: ExtractQuery,
-        onPage: ([SourceRow], PageInfo) throws -> [[SourceRow]]
-    ) throws -> ReadSummary
-}
-
-extension SourceReader {
-    public func readRecyclingPages(
-        _ query: ExtractQuery,
-        onPage: ([SourceRow], PageInfo) throws -> [[SourceRow]]
-    ) throws -> ReadSummary {
-        try read(query) { rows, info in _ = try onPage(rows, info) }
-    }
 }
 
 /// A catalog entry as one server supports it.

@@ -103,17 +103,6 @@ struct SourceRowBuilder {
     ///
     /// - Throws: `SysproBQError` `.invalidData` naming table, key and column.
     mutating func build(_ raw: RawRow) throws(SysproBQError) -> SourceRow {
-        var row = SourceRow(columnsJSON: [], keyValues: [], rowVersion: nil, businessDate: nil, amounts: [])
-        try build(raw, into: &row)
-        return row
-    }
-
-    /// Renders `raw` into `row`, replacing all of it and reusing its buffers where it holds them alone: a page's
-    /// rows are rebuilt in place once the stage has finished with them (``SourceReader/readRecyclingPages(_:onPage:)``),
-    /// so a row costs no allocation of its bytes, keys or amounts. What `row` held before is not read.
-    ///
-    /// - Throws: `SysproBQError` `.invalidData` naming table, key and column; `row` is then partly rewritten.
-    mutating func build(_ raw: RawRow, into row: inout SourceRow) throws(SysproBQError) {
         // A NULL or missing key is reported before any other problem of the row.
         for index in keyIndices {
             switch raw.kinds[index] {
@@ -163,49 +152,41 @@ struct SourceRowBuilder {
             throw invalid(failure.index, raw: raw, keyValues: keyValues, problem: problem)
         }
         let written = sink.written
-        try readKeyValues(raw, rendered: written, into: &row.keyValues)
+        let keyValues = try readKeyValues(raw, rendered: written)
+        var rowVersion: String?
         if let rowVersionIndex {
-            row.rowVersion = try rowVersionText(raw, rowVersionIndex, keyValues: row.keyValues)
-        } else {
-            row.rowVersion = nil
+            rowVersion = try rowVersionText(raw, rowVersionIndex, keyValues: keyValues)
         }
-        row.businessDate = nil
+        var businessDate: String?
         if let businessDateIndex, raw.kinds[businessDateIndex] == .string {
             if case .date(keepTime: false) = hot[businessDateIndex].kind {
-                row.businessDate = renderedText(businessDateIndex, in: written)
+                businessDate = renderedText(businessDateIndex, in: written)
             } else {
-                row.businessDate = try normalizedText(
-                    raw,
-                    businessDateIndex,
-                    keyValues: row.keyValues,
-                    dateOnly: true
-                )
+                businessDate = try normalizedText(raw, businessDateIndex, keyValues: keyValues, dateOnly: true)
             }
         }
-        row.amounts.removeAll(keepingCapacity: true)
-        row.amounts.reserveCapacity(amountIndices.count)
+        var amounts: [String?] = []
+        amounts.reserveCapacity(amountIndices.count)
         for index in amountIndices {
             switch raw.kinds[index] {
-            case .string, .number:
-                row.amounts.append(try valueText(raw, index, in: written, keyValues: row.keyValues))
-            default: row.amounts.append(nil)
+            case .string, .number: amounts.append(try valueText(raw, index, in: written, keyValues: keyValues))
+            default: amounts.append(nil)
             }
         }
-        // A row holds about its bytes (a page of 5,000 rows holds ~2 MB of them, not 5,000 scratch buffers): a
-        // reused buffer that is large enough is kept, a smaller one replaced by one rounded up to 64 bytes, so a
-        // reused row rarely needs a new one (never grown by doubling, which left reused pages ~1.5 times their
-        // bytes).
-        if row.columnsJSON.capacity < written.count {
-            row.columnsJSON = [UInt8](unsafeUninitializedCapacity: (written.count + 63) & ~63) { buffer, initialized in
-                if let base = written.baseAddress, !written.isEmpty {
-                    buffer.baseAddress!.initialize(from: base, count: written.count)
-                }
-                initialized = written.count
+        // The row keeps exactly its bytes (a page of 5,000 rows holds ~2 MB of them, not 5,000 scratch buffers).
+        let columnsJSON = [UInt8](unsafeUninitializedCapacity: written.count) { buffer, initialized in
+            if let base = written.baseAddress, !written.isEmpty {
+                buffer.baseAddress!.initialize(from: base, count: written.count)
             }
-        } else {
-            row.columnsJSON.removeAll(keepingCapacity: true)
-            row.columnsJSON.append(contentsOf: written)
+            initialized = written.count
         }
+        return SourceRow(
+            columnsJSON: columnsJSON,
+            keyValues: keyValues,
+            rowVersion: rowVersion,
+            businessDate: businessDate,
+            amounts: amounts
+        )
     }
 
     /// The row's key values: string keys as received (decoded), the others normalised.
@@ -216,17 +197,6 @@ struct SourceRowBuilder {
         rendered: UnsafeBufferPointer<UInt8>?
     ) throws(SysproBQError) -> [String] {
         var keyValues: [String] = []
-        try readKeyValues(raw, rendered: rendered, into: &keyValues)
-        return keyValues
-    }
-
-    /// ``readKeyValues(_:rendered:)`` into `keyValues`, replacing what it held and keeping its buffer.
-    private mutating func readKeyValues(
-        _ raw: RawRow,
-        rendered: UnsafeBufferPointer<UInt8>?,
-        into keyValues: inout [String]
-    ) throws(SysproBQError) {
-        keyValues.removeAll(keepingCapacity: true)
         keyValues.reserveCapacity(keyIndices.count)
         for index in keyIndices {
             if case .string = hot[index].kind, raw.kinds[index] == .string {
@@ -236,6 +206,7 @@ struct SourceRowBuilder {
                 keyValues.append(try valueText(raw, index, in: rendered, keyValues: nil))
             }
         }
+        return keyValues
     }
 
     /// The normalised text of a string or number value (``normalizedText(_:_:keyValues:dateOnly:)``): for a

@@ -30,8 +30,9 @@ enum PageHandoff {
         let handoff = Handoff<([SourceRow], PageInfo), [SourceRow], ReadSummary>()
         let reader = UncheckedSource(source)
         handoff.startProducer(named: "stage-reader") {
-            // The staged pages `put` returns go back to the source, which rebuilds its next rows in them.
-            try reader.source.readRecyclingPages(query) { rows, info in try handoff.put((rows, info)) }
+            try reader.source.read(query) { rows, info in
+                _ = try handoff.put((rows, info))  // the staged pages it returns are freed here, where allocated
+            }
         }
         while let (rows, info) = handoff.take() {
             do {
