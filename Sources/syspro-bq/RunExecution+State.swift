@@ -57,7 +57,7 @@ extension RunExecution {
                 // load lag it does not report took ~18 ms of a 100k-row extract and grew with the stream's history.
                 let lag =
                     stream.stage == .extract
-                    ? (try? reader.extractAgeSeconds(of: id)) ?? nil : (try? reader.status(of: id))?.loadLagSeconds
+                    ? (try? reader.extractAgeSeconds(of: id)) : (try? reader.status(of: id))?.loadLagSeconds
                 if let lag { lags.append(lag) }
             }
             stream.lagSeconds = lags.max()
