@@ -107,16 +107,43 @@ struct MinorUnitSum: Sendable, Hashable {
 
     /// `units` × 10^-`scale` as `ExactDecimal` text: `-` only when non-zero, at least one integer digit,
     /// exactly `scale` fraction digits.
+    ///
+    /// Digits are written from the end straight into the string's storage: a manifest renders two sums for each of
+    /// ~17,000 GL groups per segment at its seal, where building them through arrays and inserts took ~15 ms.
     static func render(units: Int64, scale: Int) -> String {
-        var digits = Array(String(units.magnitude).utf8)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = [UInt8](repeating: UInt8(ascii: "0"), count: scale + 1 - digits.count) + digits
-            }
-            digits.insert(UInt8(ascii: "."), at: digits.count - scale)
+        precondition(scale >= 0, "a scale is never negative")
+        let magnitude = units.magnitude
+        var digits = 1
+        var probe = magnitude / 10
+        while probe > 0 {
+            digits += 1
+            probe /= 10
         }
-        if units < 0 { digits.insert(UInt8(ascii: "-"), at: 0) }
-        return String(decoding: digits, as: UTF8.self)
+        let length = (units < 0 ? 1 : 0) + max(digits, scale + 1) + (scale > 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { output in
+            var index = length
+            var remaining = magnitude
+            for _ in 0..<scale {
+                index -= 1
+                output[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            if scale > 0 {
+                index -= 1
+                output[index] = UInt8(ascii: ".")
+            }
+            repeat {
+                index -= 1
+                output[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            if units < 0 {
+                index -= 1
+                output[index] = UInt8(ascii: "-")
+            }
+            precondition(index == 0, "the length counts every byte written")
+            return length
+        }
     }
 
     /// The exact value of `units` × 10^-`scale` (built from its text, so no binary type is involved).
