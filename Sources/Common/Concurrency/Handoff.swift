@@ -5,9 +5,10 @@ import Foundation
 ///
 /// The producer puts an item and goes on producing the next while the consumer works on the one before; it
 /// waits only while the slot still holds an item (or `limit` items are out). So at most three items exist at
-/// once: one being consumed, one waiting, one being produced; two with a limit of 1. Items arrive in order, each exactly once. When the consumer stops early
-/// (an error, a cancellation), ``stop()`` makes the producer's next ``put(_:)`` throw ``Stopped``, and
-/// ``waitUntilFinished()`` lets the consumer wait until the producer has let go of everything it shares.
+/// once: one being consumed, one waiting, one being produced; two with a limit of 1. Items arrive in order,
+/// each exactly once. When the consumer stops early (an error, a cancellation), ``stop()`` makes the producer's
+/// next ``put(_:)`` throw ``Stopped``, and ``waitUntilFinished()`` lets the consumer wait until the producer has
+/// let go of everything it shares.
 ///
 /// Thread-safety: every member is guarded by `condition`.
 public final class Handoff<Item, Returned, Outcome>: @unchecked Sendable {

@@ -223,9 +223,7 @@ struct SegmentTotals {
         // The journal: consecutive postings of one journal add to the pending sums, one table update per run of
         // postings instead of one per row.
         let journal = GLGrouping.appendGroupName(.journal, year: part(0), period: part(1), code: part(2), to: &sink)
-        let sameJournal =
-            hasPendingJournal && pendingJournal.count == journal.count
-            && pendingJournal.withUnsafeBufferPointer { ShortBytes.equal($0, journal) }
+        let sameJournal = hasPendingJournal && pendingJournal.withUnsafeBufferPointer { ShortBytes.equal($0, journal) }
         if !sameJournal {
             flushPendingJournal()
             pendingJournal.removeAll(keepingCapacity: true)
