@@ -22,6 +22,28 @@ import Testing
         #expect(row.child("Empty")?.text == "")
     }
 
+    /// Names are matched on their local part, ignoring ASCII case, for elements, descendants and attributes
+    /// (CSDL documents carry `edmx:` prefixes and `m:`-prefixed attributes); nothing else counts as equal.
+    @Test func namesMatchOnTheirLocalPartIgnoringCase() throws {
+        let xml = """
+            <edmx:Edmx xmlns:edmx="e"><edmx:DataServices><Schema><EntityType m:Name="GenTransaction" Type2="x">            <Property Name="EntryValue" Scale="2"/><Property Name="Other"/></EntityType>            <ÉntityType Name="accented"/></Schema></edmx:DataServices></edmx:Edmx>
+            """
+        let root = try XMLTree.parse(Array(xml.utf8), what: "test")
+        #expect(root.child("dataservices")?.name == "edmx:DataServices")
+        let types = root.descendants("ENTITYTYPE")
+        #expect(types.count == 1)
+        #expect(types.first?.attribute("name") == "GenTransaction")
+        #expect(types.first?.attribute("Type") == nil)
+        #expect(types.first?.attribute("Type2") == "x")
+        #expect(types.first?.children("property").compactMap { $0.attribute("NAME") } == ["EntryValue", "Other"])
+        #expect(root.descendants("éntitytype").isEmpty)
+        #expect(root.descendants("ÉntityType").count == 1)
+        #expect(XMLTree.localName(of: "a:b:Key", equals: "key"))
+        #expect(!XMLTree.localName(of: "Keys", equals: "key"))
+        #expect(!XMLTree.localName(of: "ab", equals: "b"))
+        #expect(XMLTree.localName(of: ":x", equals: "X"))
+    }
+
     /// The declared encoding is found.
     @Test func findsDeclaredEncoding() {
         #expect(

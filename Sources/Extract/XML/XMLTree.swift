@@ -29,30 +29,31 @@ enum XMLTree {
 
         /// The first child whose local name equals `name`, ignoring case.
         func child(_ name: String) -> Element? {
-            children.first(where: { $0.localName.caseInsensitiveEquals(name) })
+            children.first(where: { XMLTree.localName(of: $0.name, equals: name) })
         }
 
         /// Every child whose local name equals `name`, ignoring case.
         func children(_ name: String) -> [Element] {
-            children.filter { $0.localName.caseInsensitiveEquals(name) }
+            children.filter { XMLTree.localName(of: $0.name, equals: name) }
         }
 
         /// Every descendant (depth first) whose local name equals `name`, ignoring case.
         func descendants(_ name: String) -> [Element] {
             var found: [Element] = []
-            for child in children {
-                if child.localName.caseInsensitiveEquals(name) { found.append(child) }
-                found += child.descendants(name)
-            }
+            collectDescendants(name, into: &found)
             return found
+        }
+
+        private func collectDescendants(_ name: String, into found: inout [Element]) {
+            for child in children {
+                if XMLTree.localName(of: child.name, equals: name) { found.append(child) }
+                child.collectDescendants(name, into: &found)
+            }
         }
 
         /// The value of attribute `name` (local name, ignoring case).
         func attribute(_ name: String) -> String? {
-            attributes.first(where: { attribute in
-                let local = attribute.name.split(separator: ":").last.map(String.init) ?? attribute.name
-                return local.caseInsensitiveEquals(name)
-            })?.value
+            attributes.first(where: { XMLTree.localName(of: $0.name, equals: name) })?.value
         }
 
         static func == (lhs: Element, rhs: Element) -> Bool {
@@ -66,6 +67,33 @@ enum XMLTree {
             hasher.combine(text)
             hasher.combine(children)
         }
+    }
+
+    /// Whether the local part of `qualified` (after its last `:`) equals `name`, ignoring ASCII case.
+    ///
+    /// Compares the UTF-8 bytes in place: a CSDL document asks this of every attribute of every property (a
+    /// real SYSPRO `$metadata` has thousands), so splitting names into new strings made parsing ~770
+    /// instructions per byte.
+    static func localName(of qualified: String, equals name: String) -> Bool {
+        var qualified = qualified
+        var name = name
+        return qualified.withUTF8 { whole in
+            name.withUTF8 { wanted in
+                var start = whole.count
+                while start > 0, whole[start - 1] != UInt8(ascii: ":") { start -= 1 }
+                guard whole.count - start == wanted.count else { return false }
+                for offset in 0..<wanted.count where !asciiCaseInsensitiveEqual(whole[start + offset], wanted[offset]) {
+                    return false
+                }
+                return true
+            }
+        }
+    }
+
+    /// Whether two UTF-8 bytes are equal, ignoring the case of ASCII letters.
+    @inline(__always)
+    static func asciiCaseInsensitiveEqual(_ lhs: UInt8, _ rhs: UInt8) -> Bool {
+        lhs == rhs || (lhs | 0x20 == rhs | 0x20 && (lhs | 0x20) >= 0x61 && (lhs | 0x20) <= 0x7A)
     }
 
     /// Parses `bytes` (UTF-8) and returns the root element.
@@ -99,9 +127,7 @@ enum XMLTree {
 extension StringProtocol {
     func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        return zip(utf8, other.utf8).allSatisfy { lhs, rhs in
-            lhs == rhs || (lhs | 0x20 == rhs | 0x20 && (lhs | 0x20) >= 0x61 && (lhs | 0x20) <= 0x7A)
-        }
+        return zip(utf8, other.utf8).allSatisfy(XMLTree.asciiCaseInsensitiveEqual)
     }
 }
 
