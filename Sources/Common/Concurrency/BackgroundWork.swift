@@ -7,15 +7,21 @@ import Foundation
 /// Thread-safety: the worker writes `result` once, before signalling `done`; ``wait()`` reads it only after
 /// waiting on `done`, which orders the two. The work itself is not checked for `Sendable`: the caller must not
 /// touch what it writes until ``wait()`` returns (which is why the class is `@unchecked Sendable`).
+///
+/// The thread lets go of `body` before ``wait()`` returns, so a closure that did not escape its caller
+/// (`withoutActuallyEscaping`) can be run here: the segment writer computes a seal's metadata that way.
 public final class BackgroundWork<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Value, any Error>?
+    private var body: (() throws -> Value)?
 
     /// Starts `body` on a new thread named `name`.
     public init(_ name: String, _ body: @escaping () throws -> Value) {
-        let work = UncheckedBody(body: body)
+        self.body = body
         let thread = Thread { [self] in
-            result = Result { try work.body() }
+            var work = self.body.take()
+            result = Result { try work!() }
+            work = nil  // released before the signal: the caller's closure is no longer referenced when wait returns
             done.signal()
         }
         thread.name = name
@@ -27,9 +33,4 @@ public final class BackgroundWork<Value>: @unchecked Sendable {
         done.wait()
         return try result!.get()
     }
-}
-
-/// The work, sent to its thread; see ``BackgroundWork`` for why this is sound.
-private struct UncheckedBody<Value>: @unchecked Sendable {
-    let body: () throws -> Value
 }

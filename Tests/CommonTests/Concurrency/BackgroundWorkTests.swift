@@ -1,0 +1,33 @@
+import Testing
+
+@testable import Common
+
+@Suite struct BackgroundWorkTests {
+    /// The work's value comes back from `wait`, and what it throws is rethrown there.
+    @Test func returnsTheValueOrTheError() throws {
+        struct Failed: Error {}
+        #expect(try BackgroundWork("test-value") { 6 * 7 }.wait() == 42)
+        #expect(throws: Failed.self) { try BackgroundWork("test-error") { () throws -> Int in throw Failed() }.wait() }
+    }
+
+    /// A closure that must not escape can run as the work: the thread lets go of it before `wait` returns, which
+    /// `withoutActuallyEscaping` checks on return (a debug build traps when the closure is still referenced).
+    /// Many rounds, each with a closure that mutates the caller's state on the work's thread.
+    @Test func runsANonEscapingClosure() throws {
+        var total = 0
+        func add(_ amount: Int, through body: () throws -> Int) throws {
+            total += try withoutActuallyEscaping(body) { body in
+                try BackgroundWork("test-non-escaping") { try body() }.wait()
+            }
+        }
+        for round in 1...200 {
+            var calls = 0
+            try add(round) {
+                calls += 1
+                return round
+            }
+            #expect(calls == 1)
+        }
+        #expect(total == (1...200).reduce(0, +))
+    }
+}
