@@ -204,6 +204,30 @@ import Testing
         )
     }
 
+    /// The segment's own fsync failing at seal (the first fsync of a seal, made while the metadata is computed on
+    /// another thread) discards the segment, and the writer starts the same sequence afresh.
+    @Test func segmentSyncFailureAtSealDiscardsTheSegment() throws {
+        let staging = try TestStaging()
+        defer { SystemCallFaults.reset() }
+        try staging.log.withWriter(stream: staging.stream, schema: TestStaging.schema, runID: "r") { writer in
+            try writer.append(line: TestStaging.row(1))
+            SystemCallFaults.inject(call: "fsync", errno: EIO)
+            #expect {
+                try writer.seal(TestStaging.metadata(rows: 1))
+            } throws: { error in
+                (error as? SysproBQError)?.message.contains("the segment was discarded") == true
+            }
+            SystemCallFaults.reset()
+            #expect(writer.rowsInCurrentSegment == 0)
+            #expect(!FileManager.default.fileExists(atPath: staging.path(.segmentTemp(1))))
+            try writer.append(line: TestStaging.row(2))
+            #expect(try writer.seal(TestStaging.metadata(rows: 1))?.sequence == 1)
+        }
+        let manifests = try staging.log.manifests(of: staging.stream)
+        #expect(try staging.readLines(manifests[0]) == [storedLine(TestStaging.row(2), segment: 1, line: 0)])
+        #expect(try LogVerifier(log: staging.log).verify(stream: staging.stream).findings.isEmpty)
+    }
+
     /// A directory fsync failure after the commit rename is reported, but the segment is sealed and the
     /// writer moves on to the next sequence.
     @Test func directorySyncFailureAfterCommitIsReportedNotUndone() throws {

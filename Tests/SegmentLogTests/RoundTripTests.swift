@@ -160,6 +160,38 @@ import Testing
         }
     }
 
+    /// A seal's metadata is computed on another thread while the segment is fsynced; when computing it fails, the
+    /// segment stays open with its rows, takes more, and seals whole.
+    @Test func failedSealMetadataLeavesTheSegmentOpen() throws {
+        struct TotalsFailed: Error {}
+        let staging = try TestStaging()
+        try staging.log.withWriter(stream: staging.stream, schema: TestStaging.schema, runID: "r") { writer in
+            try writer.append(line: TestStaging.row(1))
+            var calls = 0
+            #expect(throws: TotalsFailed.self) {
+                try writer.seal {
+                    calls += 1
+                    throw TotalsFailed()
+                }
+            }
+            #expect(calls == 1)
+            #expect(writer.rowsInCurrentSegment == 1)
+            try writer.append(line: TestStaging.row(2))
+            let manifest = try writer.seal { try TestStaging.metadata(rows: 2) }
+            #expect(manifest?.sequence == 1)
+            #expect(manifest?.rowCount == 2)
+        }
+        let manifests = try staging.log.manifests(of: staging.stream)
+        #expect(manifests.count == 1)
+        #expect(
+            try staging.readLines(manifests[0]) == [
+                storedLine(TestStaging.row(1), segment: 1, line: 0),
+                storedLine(TestStaging.row(2), segment: 1, line: 1),
+            ]
+        )
+        #expect(try LogVerifier(log: staging.log).verify(stream: staging.stream).findings.isEmpty)
+    }
+
     /// Closing a writer with an unsealed segment discards it; the next writer reuses the sequence.
     @Test func closeDiscardsTheUnsealedSegment() throws {
         let staging = try TestStaging()

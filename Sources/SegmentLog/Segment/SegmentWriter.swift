@@ -158,26 +158,48 @@ public final class SegmentWriter {
     ///   discarded, nothing half-sealed remains, the rows must be appended again).
     @discardableResult
     public func seal(_ metadata: SealMetadata) throws -> Manifest? {
+        try seal(computing: { metadata })
+    }
+
+    /// Seals like ``seal(_:)``, computing the manifest's metadata while the segment's fsync runs.
+    ///
+    /// Once the last block is written, `metadata` runs on a thread of its own while this thread fsyncs the
+    /// segment. Stage's control totals are worth overlapping: rendering a 100k-row GL segment's groups takes
+    /// ~15 ms, as long as the segment's fsync. Every file operation stays on the calling thread, in the order
+    /// ``seal(_:)`` has always made them (the commit point of §7 is unchanged); only the metadata moves.
+    ///
+    /// - Parameter metadata: called once, on another thread while the calling thread waits (it may use what the
+    ///   caller's thread uses); not called when the segment has no rows.
+    /// - Throws: what `metadata` throws, and `.invalidData` when its row count differs from the rows appended
+    ///   (either way the segment stays open and can be sealed again); `.fileSystem` for an I/O failure (the
+    ///   segment is discarded, nothing half-sealed remains, the rows must be appended again).
+    @discardableResult
+    public func seal(computing metadata: () throws -> SealMetadata) throws -> Manifest? {
         try checkOpen()
         guard let segment = current, segment.rowCount > 0 else { return nil }
-        guard metadata.controlTotals.rowCount == segment.rowCount else {
-            throw SysproBQError(
-                .invalidData,
-                "Control totals for \(stream) segment \(segment.sequence) count \(metadata.controlTotals.rowCount) "
-                    + "rows but \(segment.rowCount) were appended",
-                remedy: "Count the rows Stage appended; the segment is still open and can be sealed again.",
-                disposition: .terminal
-            )
-        }
-        var committed = false
         let segmentPath = log.path(stream, .segment(segment.sequence))
         let manifestPath = log.path(stream, .manifest(segment.sequence))
         let manifestTempPath = log.path(stream, .manifestTemp(segment.sequence))
+        var committed = false
         var segmentRenamed = false
         do {
             if !current!.block.isEmpty { try flushBlock() }
             try writeBlockInFlight()
-            try current!.file.sync()
+            let computed: Result<SealMetadata, any Error> = try withoutActuallyEscaping(metadata) { metadata in
+                let computing = BackgroundWork("seal-metadata") { try metadata() }
+                let synced = Result { try current!.file.sync() }
+                let computed = Result { try computing.wait() }
+                try synced.get()
+                return computed
+            }
+            let sealMetadata: SealMetadata
+            do {
+                sealMetadata = try computed.get()
+                try checkRowCount(sealMetadata, of: segment)
+            } catch {
+                // The segment stays open: its blocks are written (and now durable), more rows may follow.
+                throw SegmentStaysOpen(error: error)
+            }
             try current!.file.close()
             let digest = current!.hasher.finalize().hex
             let sealed = current!
@@ -186,15 +208,15 @@ public final class SegmentWriter {
                 sequence: sealed.sequence,
                 createdAt: Timestamp.rfc3339(log.clock.now()),
                 runID: runID,
-                sourceQuery: metadata.sourceQuery,
-                cursor: metadata.cursor,
-                businessDates: metadata.businessDates,
+                sourceQuery: sealMetadata.sourceQuery,
+                cursor: sealMetadata.cursor,
+                businessDates: sealMetadata.businessDates,
                 rowCount: sealed.rowCount,
                 compressedSize: sealed.compressedSize,
                 uncompressedSize: sealed.uncompressedSize,
                 segmentSHA256: digest,
                 blocks: sealed.blocks,
-                controlTotals: metadata.controlTotals,
+                controlTotals: sealMetadata.controlTotals,
                 schemaFingerprint: schemaFingerprint,
                 previousManifestHash: previousHash,
                 manifestHash: ""
@@ -233,6 +255,8 @@ public final class SegmentWriter {
                 ]
             )
             return manifest
+        } catch let open as SegmentStaysOpen {
+            throw open.error
         } catch {
             if committed {
                 // The manifest is published (the commit point passed) but the directory fsync failed: the
@@ -249,6 +273,18 @@ public final class SegmentWriter {
                     + "(\(segment.rowCount) rows must be appended again)"
             )
         }
+    }
+
+    /// Throws `.invalidData` unless `metadata` counts the rows appended to `segment`.
+    private func checkRowCount(_ metadata: SealMetadata, of segment: OpenSegment) throws {
+        guard metadata.controlTotals.rowCount != segment.rowCount else { return }
+        throw SysproBQError(
+            .invalidData,
+            "Control totals for \(stream) segment \(segment.sequence) count \(metadata.controlTotals.rowCount) "
+                + "rows but \(segment.rowCount) were appended",
+            remedy: "Count the rows Stage appended; the segment is still open and can be sealed again.",
+            disposition: .terminal
+        )
     }
 
     /// Discards an unsealed segment (removing its temporary file) and releases the writer lock.
@@ -443,4 +479,9 @@ enum DecimalText {
             index -= 1
         } while rest > 0
     }
+}
+
+/// A failure of a seal's metadata, which leaves the segment open (``SegmentWriter/seal(computing:)``).
+private struct SegmentStaysOpen: Error {
+    let error: any Error
 }

@@ -188,21 +188,26 @@ public final class StageRunner {
         // The sealing segment's metadata, from its totals; kept until the seal succeeds, so a retried seal (after a
         // failed one) seals exactly what the first attempt would have.
         var pendingSeal: SealMetadata?
-        func seal() throws {
+        /// Seals the open segment; then saves the index and, with `savingState`, the moved cursor (the pass's
+        /// last seal leaves the state to the pass's end, which saves it once).
+        func seal(savingState: Bool = true) throws {
             guard pendingSeal != nil || totals.rows > 0 else { return }
             FreedMemory.release()  // before the manifest's transient megabytes (GL groups), not on top of garbage
-            if pendingSeal == nil {
-                pendingSeal = try totals.sealMetadata(sourceQuery: sourceQuery)
-                // The accumulator's GL groups go before the manifest is encoded, not after (~3 MB at seal time).
-                totals = emptyTotals()
+            // The totals are rendered while the segment's fsync runs (SegmentWriter.seal(computing:)).
+            let sealed = try writer.seal {
+                if pendingSeal == nil {
+                    pendingSeal = try totals.sealMetadata(sourceQuery: sourceQuery)
+                    // The accumulator's GL groups go before the manifest is encoded, not after (~3 MB at seal time).
+                    totals = emptyTotals()
+                }
+                return pendingSeal!
             }
-            let sealed = try writer.seal(pendingSeal!)
             pendingSeal = nil
             if let manifest = sealed {
                 lastSealed = manifest.sequence
                 result.segmentsSealed += 1
                 if keepsAllKeys { try store.save(index, coversSequence: lastSealed) }
-                if plan.movesCursor, let cursorSeen {
+                if savingState, plan.movesCursor, let cursorSeen {
                     state.cursor = cursorSeen
                     state.lastRunID = runID
                     try saveState(state, stream: stream)
@@ -298,7 +303,7 @@ public final class StageRunner {
                     result.tombstones += 1
                 }
             }
-            try seal()
+            try seal(savingState: false)  // the state, with its cursor, is saved once below
             if plan.movesCursor { state.cursor = cursorSeen }
             state.runs += 1
             state.lastSuccessAt = clock.now()
