@@ -9,15 +9,28 @@ import Foundation
 /// touch what it writes until ``wait()`` returns (which is why the class is `@unchecked Sendable`).
 ///
 /// The thread lets go of `body` before ``wait()`` returns, so a closure that did not escape its caller
-/// (`withoutActuallyEscaping`) can be run here: the segment writer computes a seal's metadata that way.
+/// (`withoutActuallyEscaping`) can run here.
 public final class BackgroundWork<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Value, any Error>?
     private var body: (() throws -> Value)?
 
     /// Starts `body` on a new thread named `name`.
-    public init(_ name: String, _ body: @escaping () throws -> Value) {
+    ///
+    /// - Parameter sharingSystemCallFaults: in a debug build, `body`'s file calls meet the faults tests inject on
+    ///   the starting thread, counted with that thread's own calls (``SystemCallFaults``); for a call the starter
+    ///   would make itself, while it makes none (the seal's segment fsync). No effect in a release build.
+    public init(_ name: String, sharingSystemCallFaults: Bool = false, _ body: @escaping () throws -> Value) {
+        #if DEBUG
+        if sharingSystemCallFaults {
+            let starter = SystemCallFaults.callingThread
+            self.body = { try SystemCallFaults.sharing(faultsOf: starter, body) }
+        } else {
+            self.body = body
+        }
+        #else
         self.body = body
+        #endif
         let thread = Thread { [self] in
             var work = self.body.take()
             result = Result { try work!() }

@@ -2,6 +2,10 @@ import Testing
 
 @testable import Common
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct BackgroundWorkTests {
     /// The work's value comes back from `wait`, and what it throws is rethrown there.
     @Test func returnsTheValueOrTheError() throws {
@@ -29,5 +33,24 @@ import Testing
             #expect(calls == 1)
         }
         #expect(total == (1...200).reduce(0, +))
+    }
+
+    /// Work started with `sharingSystemCallFaults` meets the faults injected on the starting thread, counted with
+    /// that thread's calls; other work does not (faults belong to the thread that injected them).
+    @Test func sharesTheStartersFaultsOnlyWhenAsked() throws {
+        defer { SystemCallFaults.reset() }
+        try TemporaryDirectory.with { directory in
+            let writer = try FileHandleWriter.create(path: directory.file("synced.bin"))
+            defer { try? writer.close() }
+            try writer.write(Array("row".utf8))
+            SystemCallFaults.inject(call: "fsync", errno: EIO, after: 1)
+            try BackgroundWork("test-own-faults") { try writer.sync() }.wait()  // not this thread's call
+            try BackgroundWork("test-shared-faults", sharingSystemCallFaults: true) { try writer.sync() }.wait()
+            let error = #expect(throws: SysproBQError.self) {
+                try BackgroundWork("test-shared-faults", sharingSystemCallFaults: true) { try writer.sync() }.wait()
+            }
+            #expect(error?.code == .fileSystem)
+            try writer.sync()  // the one fault is spent
+        }
     }
 }

@@ -19,7 +19,8 @@ import Darwin
 /// Faults belong to the thread that injected them and fire only for calls made on that thread. swift-testing
 /// runs tests in parallel in one process (every test target shares it), so a global fault would break other
 /// tests' file writes; a synchronous test body stays on one thread, so its faults stay its own. Code under test
-/// that hands file work to another thread does not see the faults. Always `defer { SystemCallFaults.reset() }`.
+/// that hands file work to another thread does not see the faults, except a ``BackgroundWork`` started with
+/// `sharingSystemCallFaults` (the seal's segment fsync). Always `defer { SystemCallFaults.reset() }`.
 ///
 /// Thread-safe: the registry is guarded by a `Mutex`.
 public enum SystemCallFaults {
@@ -36,13 +37,31 @@ public enum SystemCallFaults {
 
     private static let registry = Mutex<[UInt: ThreadFaults]>([:])
 
-    /// The calling thread's identity: `pthread_t` is an integer on Linux and a pointer on Darwin.
-    private static var currentThread: UInt {
+    /// Threads that use another thread's faults (``sharing(faultsOf:_:)``): thread → the thread whose faults apply.
+    private static let sharedThreads = Mutex<[UInt: UInt]>([:])
+
+    /// The calling thread's own identity: `pthread_t` is an integer on Linux and a pointer on Darwin.
+    static var callingThread: UInt {
         #if canImport(Darwin)
         return UInt(bitPattern: pthread_self())
         #else
         return UInt(pthread_self())
         #endif
+    }
+
+    /// The thread whose faults apply to the calling thread: its own, or those it shares.
+    private static var currentThread: UInt {
+        let thread = callingThread
+        return sharedThreads.withLock { $0[thread] } ?? thread
+    }
+
+    /// Runs `body` with the faults of `thread` (counted as that thread's calls), for a thread that makes one of
+    /// its starter's calls while the starter waits (``BackgroundWork``'s `sharingSystemCallFaults`).
+    static func sharing<Value>(faultsOf thread: UInt, _ body: () throws -> Value) rethrows -> Value {
+        let sharer = callingThread
+        sharedThreads.withLock { $0[sharer] = thread }
+        defer { sharedThreads.withLock { _ = $0.removeValue(forKey: sharer) } }
+        return try body()
     }
 
     /// Makes `call` fail with `errno` on this thread, after `after` successful calls, `times` times in a row.
