@@ -24,6 +24,7 @@ struct CredsCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Store a SYSPRO password, typed at a prompt (no echo) or read as one line from stdin."
         )
 
@@ -123,7 +124,10 @@ struct CredsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List stored credentials: names and dates only.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List stored credentials: names and dates only."
+        )
 
         @OptionGroup var global: GlobalOptions
 
