@@ -204,8 +204,9 @@ import Testing
         )
     }
 
-    /// The segment's own fsync failing at seal (the first fsync of a seal, made while the metadata is computed on
-    /// another thread) discards the segment, and the writer starts the same sequence afresh.
+    /// The segment's own fsync failing at seal (the first fsync of a seal, made on a helper thread that shares
+    /// this thread's faults while the metadata is computed here) discards the segment, and the writer starts the
+    /// same sequence afresh.
     @Test func segmentSyncFailureAtSealDiscardsTheSegment() throws {
         let staging = try TestStaging()
         defer { SystemCallFaults.reset() }

@@ -160,7 +160,7 @@ import Testing
         }
     }
 
-    /// A seal's metadata is computed on another thread while the segment is fsynced; when computing it fails, the
+    /// A seal's metadata is computed while the segment is fsynced on a helper thread; when computing it fails, the
     /// segment stays open with its rows, takes more, and seals whole.
     @Test func failedSealMetadataLeavesTheSegmentOpen() throws {
         struct TotalsFailed: Error {}

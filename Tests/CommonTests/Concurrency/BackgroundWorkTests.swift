@@ -35,6 +35,24 @@ import Glibc
         #expect(total == (1...200).reduce(0, +))
     }
 
+    /// The work's closure, and what it captured, are released by the time `wait` returns, in every build (the
+    /// check `withoutActuallyEscaping` makes runs in debug builds only).
+    @Test func releasesTheClosureBeforeWaitReturns() throws {
+        final class Captured {}
+        // Runs one work whose closure holds the only other reference to a fresh object; returns that object weakly.
+        func runOnce() throws -> () -> Captured? {
+            let captured = Captured()
+            weak var released = captured
+            let work = BackgroundWork("test-release") { withExtendedLifetime(captured) { 1 } }
+            #expect(try work.wait() == 1)
+            return { released }
+        }
+        for _ in 1...50 {
+            let released = try runOnce()
+            #expect(released() == nil)
+        }
+    }
+
     /// Work started with `sharingSystemCallFaults` meets the faults injected on the starting thread, counted with
     /// that thread's calls; other work does not (faults belong to the thread that injected them).
     @Test func sharesTheStartersFaultsOnlyWhenAsked() throws {
