@@ -17,6 +17,9 @@ struct SegmentTotals {
     private(set) var cursorTo: String?
     /// How GL postings are grouped per journal and per account, or `nil` for tables without GL groups.
     let grouping: GLGrouping?
+    /// Whether ``grouping`` is set. The row path tests this flag: `grouping != nil` copied the optional (its five
+    /// names retained, then released) on every row, ~1 % of an extract's CPU.
+    private let hasGrouping: Bool
     private let groupingNames: [[UInt8]]
     /// Where each GL field (year, period, journal, GL code, entry value) of a row is read on the fast path.
     private let fieldSources: [FieldSource]
@@ -77,6 +80,7 @@ struct SegmentTotals {
     init(amountColumns: [String], keyColumns: [String] = [], grouping: GLGrouping? = nil) {
         self.amountColumns = amountColumns
         self.grouping = grouping
+        hasGrouping = grouping != nil
         groupingNames = grouping?.names ?? []
         var sources: [FieldSource] = []
         var scanned: [[UInt8]] = []
@@ -118,8 +122,7 @@ struct SegmentTotals {
     mutating func add(rowAt pointer: UnsafePointer<SourceRow>, cursor: String?) throws {
         let row = RowInPlace(pointer)
         try add(amounts: row.amounts, businessDate: row.businessDate, cursor: cursor)
-        // Tested without binding: a bound copy of the grouping retained its five names on every row.
-        guard self.grouping != nil else { return }
+        guard hasGrouping else { return }
         if addPostingFast(row) { return }
         guard let grouping else { return }
         let posting = try grouping.posting(of: row.columnsJSON, names: groupingNames)
