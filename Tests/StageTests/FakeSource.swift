@@ -15,6 +15,8 @@ final class FakeSource: SourceReader {
     var rows: [Row]
     var strategy: ChangeStrategy
     var pageSize: Int
+    /// Send every row of a rowversion window, ignoring its lower bound (a source that re-sends sealed rows).
+    var ignoresRowVersionBound = false
     /// Fail the read with this error after delivering this many pages.
     var failAfterPages: (Int, any Error)?
     private(set) var windows: [ExtractQuery.Window] = []
@@ -38,7 +40,8 @@ final class FakeSource: SourceReader {
         case .snapshot:
             selected = rows.sorted { $0.keys.lexicographicallyPrecedes($1.keys) }
         case .rowVersion(let after):
-            selected = rows.filter { row in after.map { (row.rowVersion ?? "") > $0 } ?? true }
+            let bound = ignoresRowVersionBound ? nil : after
+            selected = rows.filter { row in bound.map { (row.rowVersion ?? "") > $0 } ?? true }
                 .sorted { ($0.rowVersion ?? "") < ($1.rowVersion ?? "") }
         case .businessDate(let from, let through):
             selected = rows.filter { row in
@@ -56,8 +59,8 @@ final class FakeSource: SourceReader {
             let sourceRows = slice.map { row in
                 SourceRow(
                     columnsJSON: Array(
-                        ("\"Supplier\":\"\(row.keys[0])\",\"Invoice\":\"\(row.keys[1])\","
-                            + "\"Payload\":\"\(row.payload)\",\"Amount\":"
+                        ("\"Supplier\":\(Self.quoted(row.keys[0])),\"Invoice\":\(Self.quoted(row.keys[1])),"
+                            + "\"Payload\":\(Self.quoted(row.payload)),\"Amount\":"
                             + (row.amount.map { "\"\($0)\"" } ?? "null")).utf8
                     ),
                     keyValues: row.keys,
@@ -87,5 +90,24 @@ final class FakeSource: SourceReader {
             if slice.isEmpty { break }
         }
         return summary
+    }
+}
+
+extension FakeSource {
+    /// `text` as a JSON string, escaped the way the staged format escapes (quote, backslash, control characters).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -2,9 +2,9 @@ import Common
 import Extract
 import Foundation
 import Logging
-import SegmentLog
 import Testing
 
+@testable import SegmentLog
 @testable import Stage
 
 @Suite struct StageRunnerTests {
@@ -120,6 +120,109 @@ import Testing
         let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
         #expect(again.rowsStaged == 0 && again.rowsUnchanged == 6)
         #expect(try stagedLines(log).count == 6)
+    }
+
+    /// Rows whose keys need escapes in the staged line (quote, backslash, control characters, non-ASCII) beside
+    /// plain ones: the version index folded back from the segments knows every staged version and tombstone.
+    private func awkwardRows(version: @escaping (Int) -> String? = { _ in nil }) -> [FakeSource.Row] {
+        var awkward = rows(8, version: version)
+        awkward[1].keys[1] = "IN\"V\\1"
+        awkward[2].keys[1] = "line\nbreak\ttab"
+        awkward[3].keys[1] = "ctl\u{01}\u{e9}\u{1F600}"
+        awkward[4].keys[0] = "      "
+        return awkward
+    }
+
+    /// A snapshot table's index, rebuilt from its segments (no cached index file), leaves unchanged rows
+    /// unstaged, keeps a vanished key deleted, and stages that key again when it returns.
+    @Test func indexFoldedFromSegmentsKnowsEveryStagedVersion() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let awkward = awkwardRows()
+        let source = FakeSource(rows: awkward, strategy: .snapshot)
+        let runner = StageRunner(log: log, source: source, logger: logger)
+        let cache = root + "/A/ApInvoice/" + VersionIndexFile.fileName
+        _ = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r1")
+        source.rows.remove(at: 2)
+        let second = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r2")
+        #expect(second.rowsStaged == 0 && second.tombstones == 1)
+        try FileManager.default.removeItem(atPath: cache)
+        let third = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r3")
+        #expect(third.rowsStaged == 0 && third.rowsUnchanged == 7 && third.tombstones == 0)
+        source.rows.insert(awkward[2], at: 2)
+        // The third run sealed nothing, so it saved no index: the fourth folds the segments again.
+        #expect(!FileManager.default.fileExists(atPath: cache))
+        let fourth = try runner.run(entry: entry(strategy: .snapshot), company: "A", runID: "r4")
+        #expect(fourth.rowsStaged == 1 && fourth.rowsUnchanged == 7 && fourth.tombstones == 0)
+        #expect(try stagedLines(log).count == 10)
+    }
+
+    /// The re-read overlap of a rowversion table (its last segments folded back on every run) recognises rows
+    /// with awkward keys: a lost watermark re-reads them and stages none twice.
+    @Test func overlapIndexRecognisesAwkwardKeys() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(
+            rows: awkwardRows(version: { String(format: "0x%016X", $0 + 1) }),
+            strategy: .rowVersion
+        )
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        try FileManager.default.removeItem(atPath: root + "/A/ApInvoice/" + StreamState.fileName)
+        let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
+        #expect(again.rowsStaged == 0 && again.rowsUnchanged == 8)
+        #expect(try stagedLines(log).count == 8)
+    }
+
+    /// An incremental rowversion run leaves its re-read overlap unread until a row at or below the sealed
+    /// versions arrives; a source that re-sends sealed rows then gets them recognised all the same.
+    @Test func resentSealedRowsAreRecognisedByTheDeferredOverlap() throws {
+        let (log, root) = try makeLog()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let source = FakeSource(
+            rows: awkwardRows(version: { String(format: "0x%016X", $0 + 1) }),
+            strategy: .rowVersion
+        )
+        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
+        _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        source.rows.append(contentsOf: rows(10, version: { String(format: "0x%016X", $0 + 1) }).suffix(2))
+        source.ignoresRowVersionBound = true
+        let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
+        #expect(source.windows.last == .rowVersion(after: "0x0000000000000008"))
+        #expect(again.rowsStaged == 2 && again.rowsUnchanged == 8)
+        #expect(again.cursorAfter == "0x000000000000000A")
+        #expect(try stagedLines(log).count == 10)
+    }
+
+    /// The overlap is deferred only when the run reads above every version its segments hold.
+    @Test func overlapIsDeferredOnlyAboveItsHorizon() throws {
+        func manifest(_ sequence: UInt64, to: String?) throws -> Manifest {
+            Manifest(
+                stream: try StreamID(company: "A", table: "T"),
+                sequence: sequence,
+                createdAt: "2026-11-28T12:00:00.000Z",
+                runID: "r",
+                sourceQuery: "T",
+                cursor: CursorRange(from: nil, to: to),
+                businessDates: nil,
+                rowCount: 1,
+                compressedSize: 0,
+                uncompressedSize: 0,
+                segmentSHA256: String(repeating: "ab", count: 32),
+                blocks: [],
+                controlTotals: try ControlTotals(rowCount: 1, amounts: [:]),
+                schemaFingerprint: String(repeating: "cd", count: 32),
+                previousManifestHash: String(repeating: "0", count: 64)
+            )
+        }
+        let window = [try manifest(1, to: "0x05"), try manifest(2, to: "0x09")]
+        let deferred = try #require(DeferredOverlap(window: window, reading: .rowVersion(after: "0x09")))
+        #expect(deferred.horizon == "0x09")
+        #expect(deferred.isAbove("0x0A") && !deferred.isAbove("0x09") && !deferred.isAbove(nil))
+        #expect(DeferredOverlap(window: window, reading: .rowVersion(after: "0x08")) == nil)
+        #expect(DeferredOverlap(window: window, reading: .rowVersion(after: nil)) == nil)
+        #expect(DeferredOverlap(window: [], reading: .rowVersion(after: "0x09")) == nil)
+        #expect(DeferredOverlap(window: [try manifest(1, to: nil)], reading: .rowVersion(after: "0x09")) == nil)
     }
 
     /// A read that fails half way seals the complete pages, keeps the cursor on them, and writes no tombstone.
