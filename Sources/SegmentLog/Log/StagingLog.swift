@@ -210,7 +210,6 @@ public final class StagingLog: Sendable {
                 bytes.append(Format.lineFeed)
                 try Files.writeAtomically(schemaPath, bytes)
             }
-            let existing = try manifests(of: stream, groupTotals: false)
             return try SegmentWriter(
                 log: self,
                 stream: stream,
@@ -218,8 +217,7 @@ public final class StagingLog: Sendable {
                 runID: runID,
                 options: options,
                 lock: lock,
-                nextSequence: (existing.last?.sequence ?? 0) + 1,
-                previousHash: existing.last?.manifestHash ?? Format.genesisHash,
+                sealedAtOpen: try manifests(of: stream, groupTotals: false),
                 recoveryReport: report
             )
         } catch {

@@ -149,7 +149,7 @@ public final class StageRunner {
             )
             state = StreamState(strategy: strategy.kind)
         }
-        let manifests = try log.manifests(of: stream, groupTotals: false)
+        let manifests = writer.sealedAtOpen
         let plan = Plan(strategy: strategy, state: state, mode: mode, options: options)
         let store = StreamIndexStore(log: log, stream: stream, keyColumns: entry.keyColumns, logger: logger)
 

@@ -104,6 +104,26 @@ import Glibc
         }
     }
 
+    /// Reading to the end returns every byte whether the file's size is known, unknown (fstat fails) or stale
+    /// (a file the kernel reports as empty), and an empty file reads as empty.
+    @Test func readToEndReadsEveryByteWhateverTheSizeSays() throws {
+        defer { SystemCallFaults.reset() }
+        try TemporaryDirectory.with { directory in
+            let bytes = TestBytes.random(count: 700_000)
+            try directory.write(bytes, to: "big.bin")
+            try directory.write([], to: "empty.bin")
+            let path = directory.file("big.bin")
+            #expect(try FileSystem.readFile(path) == bytes)
+            #expect(try FileSystem.readFile(directory.file("empty.bin")) == [])
+            SystemCallFaults.inject(call: "fstat", errno: EIO)
+            #expect(try FileSystem.readFile(path) == bytes)
+            SystemCallFaults.reset()
+            #expect(try FileSystem.fileSize("/proc/self/status") == 0)
+            let status = String(decoding: try FileSystem.readFile("/proc/self/status"), as: UTF8.self)
+            #expect(status.hasPrefix("Name:") && status.contains("VmRSS:") && status.hasSuffix("\n"))
+        }
+    }
+
     /// Opening a missing file names the path and says the file does not exist.
     @Test func missingFileIsNamed() throws {
         try TemporaryDirectory.with { directory in
