@@ -65,7 +65,7 @@ struct StreamStatusReader {
                 default: return false
                 }
             }?.at
-        let journal = try LoadJournal(log: log, stream: stream).state()
+        let journal = contents.state
         var oldest: (manifest: Manifest, row: Int64)?
         for manifest in manifests where !journal.isLoaded(manifest.sequence) {
             let pending = Self.pendingRows(manifest, journal)

@@ -287,6 +287,26 @@ import Testing
         }
     }
 
+    /// A skipped object's faults are reported with their reason and where they are: the end of the input for
+    /// what is cut off, just past a raw control byte, at the bracket that nests too deep.
+    @Test func skippedObjectFaultsNameWhereTheyAre() throws {
+        let deep = #"{"a":{"b":{"x":"# + String(repeating: "[", count: 70)
+        let cases: [(String, String, Int)] = [
+            (#"{"a":{"b":{"x":"y"}"#, "unexpected end of input in an object", 19),
+            (#"{"a":{"b":{"x":"y}}}"#, "unterminated string", 20),
+            ("{\"a\":{\"b\":{\"x\":\"q\u{1}\"}}}", "raw control byte in a string", 18),
+            (#"{"a":{"b":{"x":"\"#, "unterminated escape", 17),
+            (deep, "nesting deeper than 64", 75),
+        ]
+        for (broken, reason, offset) in cases {
+            let error = #expect(throws: CanonicalJSON.ParseError.self) {
+                try CanonicalJSON.parse(Array(broken.utf8), skippingObjectAt: ["a", "b"])
+            }
+            #expect(error?.reason == reason, "\(broken)")
+            #expect(error?.offset == offset, "\(broken)")
+        }
+    }
+
     /// isDecimalText accepts exactly `-?DIGITS(.DIGITS)?`.
     @Test(arguments: [
         ("0", true), ("-12.50", true), ("007", true), ("", false), ("-", false), ("1.", false), (".5", false),

@@ -105,35 +105,44 @@ private struct Parser {
     /// Passes over one object: brackets balanced, strings terminated, escapes and control bytes as JSON allows.
     mutating func skipObject(depth: Int) throws(CanonicalJSON.ParseError) {
         try expect(UInt8(ascii: "{"))
-        var open = 1
-        while open > 0 {
-            guard index < bytes.count else { throw error("unexpected end of input in an object") }
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                while true {
-                    guard index < bytes.count else { throw error("unterminated string") }
-                    let inner = bytes[index]
-                    index += 1
-                    if inner == UInt8(ascii: "\"") { break }
-                    if inner < 0x20 { throw error("raw control byte in a string") }
-                    if inner == UInt8(ascii: "\\") {
-                        guard index < bytes.count else { throw error("unterminated escape") }
-                        index += 1
+        // A GenTransaction manifest passes ~1 MB of GL groups through here on every read (extract, load, status):
+        // the loop runs over the buffer with a local position, and stores it back once.
+        let maximumOpen = Self.maximumDepth - depth
+        var position = index
+        let failure: String? = bytes.withUnsafeBufferPointer { bytes in
+            var open = 1
+            while open > 0 {
+                guard position < bytes.count else { return "unexpected end of input in an object" }
+                let byte = bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    while true {
+                        guard position < bytes.count else { return "unterminated string" }
+                        let inner = bytes[position]
+                        position += 1
+                        if inner == UInt8(ascii: "\"") { break }
+                        if inner < 0x20 { return "raw control byte in a string" }
+                        if inner == UInt8(ascii: "\\") {
+                            guard position < bytes.count else { return "unterminated escape" }
+                            position += 1
+                        }
                     }
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    open += 1
+                    guard open < maximumOpen else { return "nesting deeper than \(Self.maximumDepth)" }
+                    position += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    open -= 1
+                    position += 1
+                default:
+                    position += 1
                 }
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                open += 1
-                guard depth + open < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
-                index += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                open -= 1
-                index += 1
-            default:
-                index += 1
             }
+            return nil
         }
+        index = position
+        if let failure { throw error(failure) }
     }
 
     mutating func object(depth: Int, path: [String]?) throws(CanonicalJSON.ParseError) -> CanonicalJSON {

@@ -130,6 +130,10 @@ public struct JournalContents: Sendable, Hashable {
 
     public internal(set) var entries: [Entry] = []
     public internal(set) var tornTail: TornTail?
+
+    /// The per-segment summary of these records: what ``LoadJournal/state()`` returns, for a reader that needs
+    /// the records too (without reading and checking the journal twice).
+    public var state: JournalState { JournalState(entries: entries) }
 }
 
 /// A per-segment summary of a journal. Value type, `Sendable`.
