@@ -2,6 +2,8 @@ import Extract
 import Foundation
 import Synchronization
 
+@testable import Stage
+
 /// An in-memory SYSPRO table that honours windows and pages the way a real source does.
 final class FakeSource: SourceReader {
     struct Row {
@@ -94,20 +96,10 @@ final class FakeSource: SourceReader {
 }
 
 extension FakeSource {
-    /// `text` as a JSON string, escaped the way the staged format escapes (quote, backslash, control characters).
+    /// `text` as a JSON string, escaped as the staged format escapes (Stage's own `JSONText`).
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        JSONText.appendString(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

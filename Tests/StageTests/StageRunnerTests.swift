@@ -157,17 +157,23 @@ import Testing
         #expect(try stagedLines(log).count == 10)
     }
 
-    /// The re-read overlap of a rowversion table (its last segments folded back on every run) recognises rows
-    /// with awkward keys: a lost watermark re-reads them and stages none twice.
-    @Test func overlapIndexRecognisesAwkwardKeys() throws {
+    /// A rowversion table of ``awkwardRows(version:)`` (versions 0x…01 to 0x…08), extracted once.
+    private func stagedAwkwardRowVersionTable() throws -> (StagingLog, String, FakeSource, StageRunner) {
         let (log, root) = try makeLog()
-        defer { try? FileManager.default.removeItem(atPath: root) }
         let source = FakeSource(
             rows: awkwardRows(version: { String(format: "0x%016X", $0 + 1) }),
             strategy: .rowVersion
         )
         let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
         _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
+        return (log, root, source, runner)
+    }
+
+    /// The re-read overlap of a rowversion table (its last segments folded back on every run) recognises rows
+    /// with awkward keys: a lost watermark re-reads them and stages none twice.
+    @Test func overlapIndexRecognisesAwkwardKeys() throws {
+        let (log, root, source, runner) = try stagedAwkwardRowVersionTable()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.removeItem(atPath: root + "/A/ApInvoice/" + StreamState.fileName)
         let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
         #expect(again.rowsStaged == 0 && again.rowsUnchanged == 8)
@@ -177,14 +183,8 @@ import Testing
     /// An incremental rowversion run leaves its re-read overlap unread until a row at or below the sealed
     /// versions arrives; a source that re-sends sealed rows then gets them recognised all the same.
     @Test func resentSealedRowsAreRecognisedByTheDeferredOverlap() throws {
-        let (log, root) = try makeLog()
+        let (log, root, source, runner) = try stagedAwkwardRowVersionTable()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let source = FakeSource(
-            rows: awkwardRows(version: { String(format: "0x%016X", $0 + 1) }),
-            strategy: .rowVersion
-        )
-        let runner = StageRunner(log: log, source: source, options: StageOptions(sweepEveryRuns: 0), logger: logger)
-        _ = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r1")
         source.rows.append(contentsOf: rows(10, version: { String(format: "0x%016X", $0 + 1) }).suffix(2))
         source.ignoresRowVersionBound = true
         let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
