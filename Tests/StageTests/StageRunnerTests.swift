@@ -172,7 +172,7 @@ import Testing
     /// The re-read overlap of a rowversion table (its last segments folded back on every run) recognises rows
     /// with awkward keys: a lost watermark re-reads them and stages none twice.
     @Test func overlapIndexRecognisesAwkwardKeys() throws {
-        let (log, root, source, runner) = try stagedAwkwardRowVersionTable()
+        let (log, root, _, runner) = try stagedAwkwardRowVersionTable()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.removeItem(atPath: root + "/A/ApInvoice/" + StreamState.fileName)
         let again = try runner.run(entry: entry(strategy: .rowVersion), company: "A", runID: "r2")
