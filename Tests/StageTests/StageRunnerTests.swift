@@ -169,8 +169,8 @@ import Testing
         return (log, root, source, runner)
     }
 
-    /// The re-read overlap of a rowversion table (its last segments folded back on every run) recognises rows
-    /// with awkward keys: a lost watermark re-reads them and stages none twice.
+    /// The re-read overlap of a rowversion table (its last segments, folded up front when the watermark is lost)
+    /// recognises rows with awkward keys: the run re-reads them and stages none twice.
     @Test func overlapIndexRecognisesAwkwardKeys() throws {
         let (log, root, _, runner) = try stagedAwkwardRowVersionTable()
         defer { try? FileManager.default.removeItem(atPath: root) }
