@@ -53,8 +53,8 @@ struct StreamIndexStore {
 
     /// Reads every row of a sealed segment and records its key's version.
     ///
-    /// An append-mostly stream's incremental extract folds its last segments on every run (the re-read overlap),
-    /// so this is on the path of every scheduled extract: two GenTransaction segments are 200,000 rows. Each row's
+    /// A date-cursor stream folds its look-back segments on every run, and a rowversion stream its last two
+    /// (the re-read overlap, 200,000 GenTransaction rows) whenever a run may re-read them. Each row's
     /// `_version`, `_deleted` and key values are read where they lie (``ColumnValueScanner``) and hashed with one
     /// reused ``VersionIndex/Digester``; decoding every row with `JSONSerialization` took ~5 s for two segments
     /// and raised the extract's peak RSS to 76 MB. A row whose wanted values hold an escape, or that lacks one of

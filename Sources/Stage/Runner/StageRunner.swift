@@ -230,7 +230,9 @@ public final class StageRunner {
             func stageRow(_ pointer: UnsafePointer<SourceRow>) throws {
                 let row = RowInPlace(pointer)
                 result.rowsRead += 1
-                if let overlap = deferredOverlap, !overlap.isAbove(row.rowVersion) {
+                // Tested in place (optional chaining): binding the overlap would copy it, retaining its window and
+                // horizon, on every row of the run.
+                if deferredOverlap?.isAbove(row.rowVersion) == false, let overlap = deferredOverlap {
                     // The source sent a row at or below what the overlap's segments hold: fold them now.
                     logger.notice(
                         "A row at or below the sealed rowversions came back; reading the overlap segments",
@@ -406,7 +408,7 @@ struct StageInterruption: Error {}
 ///
 /// The overlap (the stream's last segments) keeps rows that a run re-reads out of the log: after a crash between
 /// a seal and the watermark's save, the next run asks again for rows already sealed. Folding it reads and
-/// decompresses those segments (200,000 GenTransaction rows: ~1 s and ~20 MB on every scheduled run). But the
+/// decompresses those segments (200,000 GenTransaction rows: ~1 s and ~40 MB on every scheduled run). But the
 /// index only ever answers "unchanged" for a row whose version equals a sealed one, and every sealed version is
 /// at most the highest cursor the overlap's manifests record (its horizon). When the run reads rows above a
 /// cursor at or past that horizon, no row can match until one arrives at or below it, which a source honouring
